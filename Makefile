@@ -1,0 +1,59 @@
+# Two commands on a fresh machine: `make run` (set up + serve) and `make test` (set up + test).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+HOST ?= 127.0.0.1
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: setup run serve test test-fast lint messages db chromium clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled catalogues are build output (.gitignore); they follow the .po sources.
+forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -i $< -o $@
+
+setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo
+
+# Migrate, create the default categories, load demo content into an empty forum, index it.
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) forum seed-demo
+
+
+run: db
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-style: gunicorn with the settings in gunicorn.conf.py.
+serve: db
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Browser tests drive Debian's Chromium; install it when we can (root on Debian).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: setup chromium
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check .
+
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-location --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""Operator commands: `flask --app wsgi forum <command>`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from . import accounts, categories, demo, markup
+from .errors import DomainError
+from .extensions import db
+from .models import Post, Role, TicketNote
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(forum)
+
+
+@click.group()
+def forum() -> None:
+    """Forum operator commands."""
+
+
+@forum.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--email", default=None)
+def create_user(name: str, role: str, email: str | None) -> None:
+    """Create an account; the password comes from a prompt or stdin, never the command line."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = accounts.register(
+            name, password, email=email, role=Role(role), allow_reserved=role != Role.MEMBER
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@forum.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(name: str, role: str) -> None:
+    """Give an existing account a role (operator override, audited with no actor)."""
+    user = accounts.find_by_name(name)
+    if user is None:
+        raise click.ClickException(f"No user named {name!r}.")
+    accounts.operator_set_role(user, Role(role))
+    click.echo(f"{user.username} is now {role}.")
+
+
+@forum.command("seed-demo")
+@click.option("--password", default="demo-password", show_default=True)
+def seed_demo(password: str) -> None:
+    """Load bilingual demo content into an empty forum and print the demo log-ins."""
+    categories.ensure_defaults()
+    logins = demo.load(password)
+    if not logins:
+        click.echo("The forum already has threads; demo content not loaded.")
+        return
+    click.echo("Demo log-ins (password for all: %s):" % password)
+    for role, name in logins:
+        click.echo(f"  {role:<10} {name}")
+
+
+@forum.command("ensure-categories")
+def ensure_categories() -> None:
+    """Create the default categories if there are none."""
+    click.echo(f"Created {categories.ensure_defaults()} categories.")
+
+
+@forum.command("rerender")
+def rerender() -> None:
+    """Rebuild every stored *_html from its Markdown source (after an allow-list change)."""
+    changed = 0
+    for model in (Post, TicketNote):
+        for item in db.session.scalars(select(model).execution_options(yield_per=500)):
+            html = markup.render(item.body_source)
+            if html != item.body_html:
+                item.body_html = html
+                changed += 1
+    db.session.commit()
+    click.echo(f"Re-rendered {changed} bodies.")

@@ -1,0 +1,54 @@
+"""Reading one's notifications; only those about threads the reader may still see.
+
+Notifications are written by events.notify inside other domain changes.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from . import permissions
+from .extensions import db
+from .models import Notification, Thread, User, utcnow
+
+
+def _mine(user: User):
+    # A thread that became a ticket or was deleted drops out of everyone's notifications
+    # but those who may still see it (design rule 7: privacy in queries).
+    return (
+        select(Notification)
+        .join(Thread, Thread.id == Notification.thread_id)
+        .where(Notification.user_id == user.id, permissions.visible_threads(user))
+    )
+
+
+def page_for(user: User, page: int) -> Pagination:
+    """A person's notifications, newest first."""
+    stmt = (
+        _mine(user)
+        .options(joinedload(Notification.thread), joinedload(Notification.actor))
+        .order_by(Notification.id.desc())
+    )
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def unread_count(user: User) -> int:
+    """How many visible notifications this person has not read."""
+    stmt = _mine(user).where(Notification.read_at.is_(None)).with_only_columns(
+        func.count(Notification.id)
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def mark_all_read(user: User) -> None:
+    """Mark every notification of this person as read."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()

@@ -1,0 +1,316 @@
+"""THE permission policy: every "who may" is a predicate here, plus the visibility filters.
+
+Predicates are pure functions of (actor, object); they read models and app settings only.
+Private things answer 404 (require_visible), other refusals 403 (require).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_login import AnonymousUserMixin
+from sqlalchemy import ColumnElement, and_, or_, true
+from werkzeug.exceptions import Forbidden, NotFound
+
+from .models import ROLE_RANK, Category, Post, Role, Thread, TicketStatus, User
+
+
+class Anonymous(AnonymousUserMixin):
+    """A visitor who is not logged in: reads public things, changes nothing."""
+
+    id = None
+    role = None
+    rank = -1
+    is_staff = False
+    is_volunteer = False
+    is_admin = False
+    is_suspended = False
+    username = ""
+
+
+Actor = User | Anonymous
+
+
+def _active(user: Actor) -> bool:
+    return bool(user.is_authenticated) and not user.is_suspended
+
+
+def _is_asker(user: Actor, thread: Thread) -> bool:
+    return user.is_authenticated and thread.author_id == user.id
+
+
+def require(allowed: bool) -> None:
+    """Raise 403 unless allowed (for things the actor can already see)."""
+    if not allowed:
+        raise Forbidden()
+
+
+def require_visible(allowed: bool) -> None:
+    """Raise 404 unless allowed: the existence of private things is not revealed."""
+    if not allowed:
+        raise NotFound()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def can_view_thread(user: Actor, thread: Thread) -> bool:
+    """Anyone sees a public thread; a ticket only its asker and staff; deleted ones only staff."""
+    if thread.is_deleted:
+        return user.is_staff
+    if thread.is_private:
+        return user.is_staff or _is_asker(user, thread)
+    return True
+
+
+def can_view_post(user: Actor, post: Post) -> bool:
+    """A post is visible with its thread; a deleted post only to staff."""
+    if post.is_deleted and not user.is_staff:
+        return False
+    return can_view_thread(user, post.thread)
+
+
+def public_threads() -> ColumnElement[bool]:
+    """What lists, feeds, search, profiles and counts may show: public, not deleted."""
+    return and_(Thread.is_private.is_(False), Thread.is_deleted.is_(False))
+
+
+def visible_threads(user: Actor) -> ColumnElement[bool]:
+    """The threads this actor may open (the SQL form of can_view_thread)."""
+    if user.is_staff:
+        return true()
+    if not user.is_authenticated:
+        return public_threads()
+    return and_(
+        Thread.is_deleted.is_(False),
+        or_(Thread.is_private.is_(False), Thread.author_id == user.id),
+    )
+
+
+def visible_posts(user: Actor) -> ColumnElement[bool]:
+    """Posts this actor may read inside a thread they can see."""
+    return true() if user.is_staff else Post.is_deleted.is_(False)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def can_start_thread(user: Actor, category: Category) -> bool:
+    """Members start threads; in staff-only categories (announcements) only staff."""
+    return _active(user) and (not category.staff_only or user.is_staff)
+
+
+def can_reply(user: Actor, thread: Thread) -> bool:
+    """Members reply to open threads; staff also to locked ones; a closed ticket takes no asker reply."""
+    if not _active(user) or not can_view_thread(user, thread) or thread.is_deleted:
+        return False
+    if thread.is_private and not user.is_staff:
+        return thread.ticket is None or thread.ticket.status != TicketStatus.CLOSED
+    return user.is_staff or not thread.is_locked
+
+
+def can_edit_post(user: Actor, post: Post) -> bool:
+    """Authors edit their own posts while the thread is open; staff edit any post."""
+    if not _active(user) or not can_view_post(user, post):
+        return False
+    if user.is_staff:
+        return True
+    return post.author_id == user.id and not post.is_deleted and not post.thread.is_locked
+
+
+def can_delete_post(user: Actor, post: Post) -> bool:
+    """Staff soft-delete any post; authors their own answer unless it is the accepted one."""
+    if not _active(user) or not can_view_post(user, post) or post.is_deleted:
+        return False
+    if user.is_staff:
+        return True
+    return (
+        post.author_id == user.id
+        and not post.is_question
+        and post.thread.accepted_post_id != post.id
+        and not post.thread.is_locked
+    )
+
+
+def can_moderate(user: Actor) -> bool:
+    """Staff lock, pin, move and restore threads."""
+    return _active(user) and user.is_staff
+
+
+# --- solutions, votes and the volunteer queue -------------------------------------------------
+
+
+def can_accept(user: Actor, thread: Thread) -> bool:
+    """Staff and volunteers mark solutions on public threads (staff also when locked);
+    askers only where the operator allows it. Tickets have a status instead."""
+    if not _active(user) or thread.is_private or thread.is_deleted:
+        return False
+    if user.is_staff:
+        return True
+    if thread.is_locked:
+        return False
+    if user.is_volunteer:
+        return True
+    return bool(current_app.config["FORUM_ASKER_CAN_ACCEPT"]) and _is_asker(user, thread)
+
+
+def can_accept_post(user: Actor, post: Post) -> bool:
+    """As can_accept, for a live answer; an answer with an outbound link or contact handle
+    only staff may accept, and volunteers accept their own answer only once the asker
+    confirmed it."""
+    if post.is_question or post.is_deleted or not can_accept(user, post.thread):
+        return False
+    if user.is_staff:
+        return True
+    if post.has_outbound:
+        return False
+    if post.author_id == user.id:
+        return post.thread.asker_confirmed_post_id == post.id
+    return True
+
+
+def can_confirm_solution(user: Actor, thread: Thread) -> bool:
+    """The asker says "this solved my problem" on their own open public thread."""
+    return (
+        _active(user)
+        and _is_asker(user, thread)
+        and not thread.is_private
+        and not thread.is_deleted
+        and not thread.is_locked
+    )
+
+
+def can_vote(user: Actor, post: Post) -> bool:
+    """Members up-vote live answers of others in open public threads."""
+    thread = post.thread
+    return (
+        _active(user)
+        and not post.is_question
+        and not post.is_deleted
+        and post.author_id != user.id
+        and not thread.is_private
+        and not thread.is_deleted
+        and not thread.is_locked
+    )
+
+
+def can_work_queue(user: Actor) -> bool:
+    """Volunteers and staff see the queue of questions that need help."""
+    return _active(user) and user.is_volunteer
+
+
+def can_claim(user: Actor, thread: Thread) -> bool:
+    """Volunteers mark "I'm on it" on open, unsolved public threads."""
+    return (
+        can_work_queue(user)
+        and not thread.is_private
+        and not thread.is_deleted
+        and not thread.is_locked
+        and not thread.is_solved
+    )
+
+
+def can_flag_for_staff(user: Actor, thread: Thread) -> bool:
+    """Volunteers ask staff to look at a public thread (they cannot see tickets)."""
+    return can_work_queue(user) and not thread.is_private and not thread.is_deleted
+
+
+# --- tickets -----------------------------------------------------------------------------------
+
+
+def can_escalate(user: Actor, thread: Thread) -> bool:
+    """Staff escalate any public thread to a private ticket; askers their own."""
+    if not _active(user) or thread.is_private or thread.is_deleted:
+        return False
+    return user.is_staff or _is_asker(user, thread)
+
+
+def can_open_private_question(user: Actor) -> bool:
+    """Any member may start a question privately with staff ("this involves my account")."""
+    return _active(user)
+
+
+def can_manage_ticket(user: Actor, thread: Thread) -> bool:
+    """Staff set status, assignee and priority and write internal notes on tickets."""
+    return _active(user) and user.is_staff and thread.is_private and not thread.is_deleted
+
+
+def can_view_notes(user: Actor, thread: Thread) -> bool:
+    """Internal notes are for staff only; the asker never sees them."""
+    return user.is_staff and thread.is_private
+
+
+def can_make_public(user: Actor, thread: Thread) -> bool:
+    """Only staff return a ticket to public view (after redacting what was sensitive)."""
+    return can_manage_ticket(user, thread)
+
+
+def can_rate_ticket(user: Actor, thread: Thread) -> bool:
+    """The asker rates the support once the ticket is resolved or closed."""
+    ticket = thread.ticket
+    return (
+        _active(user)
+        and _is_asker(user, thread)
+        and thread.is_private
+        and ticket is not None
+        and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    )
+
+
+def can_search_private(user: Actor) -> bool:
+    """Only staff search the private ticket index."""
+    return _active(user) and user.is_staff
+
+
+# --- people and settings -----------------------------------------------------------------------
+
+
+def can_edit_profile(user: Actor, target: User) -> bool:
+    """People edit their own profile; admins anyone's."""
+    return _active(user) and (user.id == target.id or user.is_admin)
+
+
+def can_change_role(actor: Actor, target: User, role: str) -> bool:
+    """Admins set any role but their own; staff move members to volunteer and back."""
+    if not _active(actor) or actor.id == target.id or role not in ROLE_RANK:
+        return False
+    if actor.is_admin:
+        return True
+    volunteer_moves = {Role.MEMBER, Role.VOLUNTEER}
+    return actor.is_staff and target.role in volunteer_moves and role in volunteer_moves
+
+
+def can_suspend(actor: Actor, target: User) -> bool:
+    """Staff suspend people of a lower role than their own."""
+    return _active(actor) and actor.is_staff and actor.id != target.id and target.rank < actor.rank
+
+
+def can_list_users(user: Actor) -> bool:
+    """Staff see the member list (to promote volunteers); admins change any role."""
+    return _active(user) and user.is_staff
+
+
+def can_manage_categories(user: Actor) -> bool:
+    """Admins create, edit and reorder categories."""
+    return _active(user) and user.is_admin
+
+
+def can_view_audit(user: Actor) -> bool:
+    """Staff read the audit log."""
+    return _active(user) and user.is_staff
+
+
+def can_view_metrics(user: Actor) -> bool:
+    """Staff see support-quality figures."""
+    return _active(user) and user.is_staff
+
+
+def role_choices(actor: Actor, target: User) -> list[str]:
+    """The roles this actor may give this person (for the form)."""
+    return [r.value for r in Role if r != target.role and can_change_role(actor, target, r)]
+
+
+PREDICATES: dict[str, Any] = {
+    name: fn for name, fn in globals().items() if name.startswith("can_") and callable(fn)
+}

@@ -1,0 +1,388 @@
+"""Threads: ask, reply, edit, delete, lock, pin, move, and the reads behind category and
+thread pages. Imports permissions, posting, events, models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import permissions
+from .errors import DomainError
+from .events import audit, index_later, notify
+from .extensions import db
+from .models import Category, ContactPref, DeviceOS, Post, Thread, User, Vote, utcnow
+from .permissions import Actor
+from .posting import (
+    Text,
+    add_post,
+    check_body,
+    check_title,
+    guard,
+    rewrite_post,
+    submitted_before,
+    touch_thread,
+)
+
+
+class ListFilter(StrEnum):
+    ALL = "all"
+    SOLVED = "solved"
+    UNSOLVED = "unsolved"
+    UNANSWERED = "unanswered"
+
+
+class AnswerOrder(StrEnum):
+    BEST = "best"      # accepted first, then votes, then time
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_thread(actor: Actor, thread_id: int) -> Thread:
+    """A thread the actor may see, or 404."""
+    thread = db.session.scalar(
+        select(Thread)
+        .where(Thread.id == thread_id)
+        .options(joinedload(Thread.category), joinedload(Thread.author))
+    )
+    permissions.require_visible(thread is not None and permissions.can_view_thread(actor, thread))
+    return thread
+
+
+def get_post(actor: Actor, post_id: int) -> Post:
+    """A post the actor may see, or 404."""
+    post = db.session.get(Post, post_id, options=[joinedload(Post.thread)])
+    permissions.require_visible(post is not None and permissions.can_view_post(actor, post))
+    return post
+
+
+def _listing(filter_: ListFilter) -> Select:
+    stmt = select(Thread).where(permissions.public_threads())
+    if filter_ == ListFilter.SOLVED:
+        stmt = stmt.where(Thread.accepted_post_id.is_not(None))
+    elif filter_ == ListFilter.UNSOLVED:
+        stmt = stmt.where(Thread.accepted_post_id.is_(None))
+    elif filter_ == ListFilter.UNANSWERED:
+        stmt = stmt.where(Thread.reply_count == 0)
+    return stmt.options(joinedload(Thread.author), joinedload(Thread.last_poster))
+
+
+def category_page(category: Category, page: int, filter_: ListFilter) -> Pagination:
+    """Public threads of a category by last activity (pinned first), paginated."""
+    stmt = (
+        _listing(filter_)
+        .where(Thread.category_id == category.id)
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    )
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+
+
+def latest_page(page: int, filter_: ListFilter) -> Pagination:
+    """Public threads of all categories by last activity, paginated."""
+    stmt = _listing(filter_).options(joinedload(Thread.category))
+    stmt = stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+
+
+def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def categories_with_counts() -> list[tuple[Category, int, int]]:
+    """Every category in order, with its public thread count and solved count."""
+    counts = (
+        select(
+            Thread.category_id,
+            func.count(Thread.id).label("threads"),
+            func.count(Thread.accepted_post_id).label("solved"),
+        )
+        .where(permissions.public_threads())
+        .group_by(Thread.category_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Category, counts.c.threads, counts.c.solved)
+        .outerjoin(counts, counts.c.category_id == Category.id)
+        .order_by(Category.position, Category.id)
+    )
+    return [(cat, threads or 0, solved or 0) for cat, threads, solved in rows]
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def get_category(slug: str) -> Category:
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    permissions.require_visible(category is not None)
+    return category
+
+
+def question_of(thread: Thread) -> Post:
+    return db.session.scalar(
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.is_question.is_(True))
+        .options(joinedload(Post.author), joinedload(Post.edited_by))
+    )
+
+
+def accepted_answer(actor: Actor, thread: Thread) -> Post | None:
+    """The accepted answer, if the actor may see it."""
+    if thread.accepted_post_id is None:
+        return None
+    post = db.session.get(Post, thread.accepted_post_id, options=[joinedload(Post.author)])
+    return post if post is not None and permissions.can_view_post(actor, post) else None
+
+
+def answers_page(actor: Actor, thread: Thread, page: int, order: AnswerOrder) -> Pagination:
+    """One page of a thread's answers in the chosen order, authors loaded (two queries)."""
+    stmt = (
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.is_question.is_(False))
+        .where(permissions.visible_posts(actor))
+        .options(joinedload(Post.author), joinedload(Post.edited_by))
+    )
+    if order == AnswerOrder.BEST:
+        accepted_first = case((Post.id == thread.accepted_post_id, 0), else_=1)
+        stmt = stmt.order_by(accepted_first, Post.vote_count.desc(), Post.created_at, Post.id)
+    elif order == AnswerOrder.NEWEST:
+        stmt = stmt.order_by(Post.created_at.desc(), Post.id.desc())
+    else:
+        stmt = stmt.order_by(Post.created_at, Post.id)
+    return _paginate(stmt, page, current_app.config["FORUM_POSTS_PER_PAGE"])
+
+
+def voted_post_ids(actor: Actor, post_ids: list[int]) -> set[int]:
+    """Which of these posts the actor has up-voted (one query)."""
+    if not actor.is_authenticated or not post_ids:
+        return set()
+    rows = db.session.scalars(
+        select(Vote.post_id).where(Vote.user_id == actor.id, Vote.post_id.in_(post_ids))
+    )
+    return set(rows)
+
+
+def threads_by(author: User, page: int) -> Pagination:
+    """A person's public questions, newest first (profiles never list tickets)."""
+    stmt = (
+        select(Thread)
+        .where(permissions.public_threads(), Thread.author_id == author.id)
+        .options(joinedload(Thread.category))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+    )
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+
+
+def answers_by(author: User, page: int) -> Pagination:
+    """A person's live answers in public threads, newest first."""
+    stmt = (
+        select(Post)
+        .join(Post.thread)
+        .where(permissions.public_threads(), Post.author_id == author.id)
+        .where(Post.is_question.is_(False), Post.is_deleted.is_(False))
+        .options(selectinload(Post.thread))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+    )
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def ask(
+    actor: User,
+    category: Category,
+    *,
+    title: str,
+    body: str,
+    device_os: str | None = None,
+    app_version: str | None = None,
+    happened_at: datetime | None = None,
+    contact_pref: str | None = None,
+    submission_key: str | None = None,
+    personal_ok: bool = False,
+) -> Thread:
+    """Start a public thread with its question; a repeated submit returns the first thread."""
+    permissions.require(permissions.can_start_thread(actor, category))
+    earlier = submitted_before(submission_key)
+    if earlier is not None:
+        return earlier.thread
+    title = check_title(title)
+    body = check_body(body)
+    guard([Text("title", title), Text("body", body)], public=True, personal_ok=personal_ok)
+    thread = Thread(
+        category_id=category.id,
+        author_id=actor.id,
+        title=title,
+        device_os=_choice(device_os, DeviceOS),
+        app_version=(app_version or "").strip()[:40] or None,
+        happened_at=_not_future(happened_at),
+        contact_pref=_choice(contact_pref, ContactPref),
+        last_poster_id=actor.id,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    add_post(actor, thread, body, is_question=True, submission_key=submission_key)
+    return _commit_once(thread, submission_key, lambda post: post.thread)
+
+
+def reply(
+    actor: User,
+    thread: Thread,
+    body: str,
+    *,
+    submission_key: str | None = None,
+    personal_ok: bool = False,
+) -> Post:
+    """Answer a thread; a repeated submit returns the first answer."""
+    permissions.require_visible(permissions.can_view_thread(actor, thread))
+    permissions.require(permissions.can_reply(actor, thread))
+    earlier = submitted_before(submission_key)
+    if earlier is not None:
+        return earlier
+    body = check_body(body)
+    guard([Text("body", body)], public=not thread.is_private, personal_ok=personal_ok)
+    post = add_post(actor, thread, body, submission_key=submission_key)
+    touch_thread(thread, post, actor)
+    notify(thread.author_id, "reply", actor=actor, thread=thread, post=post)
+    return _commit_once(post, submission_key, lambda earlier: earlier)
+
+
+def _commit_once(result, submission_key, from_earlier):
+    """Commit; if a concurrent double submit won the race, return what it made instead."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = submitted_before(submission_key)
+        if earlier is None:
+            raise
+        return from_earlier(earlier)
+    return result
+
+
+def edit_post(
+    actor: User, post: Post, body: str, *, title: str | None = None, personal_ok: bool = False
+) -> None:
+    """Change a post (and the title, for a question); the post shows an "edited" mark."""
+    permissions.require_visible(permissions.can_view_post(actor, post))
+    permissions.require(permissions.can_edit_post(actor, post))
+    body = check_body(body)
+    texts = [Text("body", body)]
+    thread = post.thread
+    if title is not None and post.is_question:
+        title = check_title(title)
+        texts.append(Text("title", title))
+    guard(texts, public=not thread.is_private, personal_ok=personal_ok)
+    if title is not None and post.is_question and title != thread.title:
+        thread.title = title
+        index_later("thread", thread.id)
+    if body != post.body_source:
+        rewrite_post(post, body, actor)
+    if actor.id != post.author_id:
+        audit(actor, "post_edit", post, thread=thread.id)
+    db.session.commit()
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """Soft-delete a post; deleting the question deletes the whole thread."""
+    permissions.require_visible(permissions.can_view_post(actor, post))
+    permissions.require(permissions.can_delete_post(actor, post))
+    thread = post.thread
+    now = utcnow()
+    post.is_deleted, post.deleted_at, post.deleted_by_id = True, now, actor.id
+    if post.is_question:
+        thread.is_deleted, thread.deleted_at, thread.deleted_by_id = True, now, actor.id
+        index_later("thread", thread.id)
+    else:
+        thread.reply_count = Thread.reply_count - 1
+        if thread.accepted_post_id == post.id:
+            thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
+            index_later("thread", thread.id)
+        index_later("post", post.id)
+    audit(actor, "post_delete", post, thread=thread.id)
+    db.session.commit()
+
+
+def restore_post(actor: User, post: Post) -> None:
+    """Undo a soft delete (staff)."""
+    permissions.require(permissions.can_moderate(actor) and post.is_deleted)
+    thread = post.thread
+    post.is_deleted, post.deleted_at, post.deleted_by_id = False, None, None
+    if post.is_question:
+        thread.is_deleted, thread.deleted_at, thread.deleted_by_id = False, None, None
+        index_later("thread", thread.id)
+    else:
+        thread.reply_count = Thread.reply_count + 1
+        index_later("post", post.id)
+    audit(actor, "post_restore", post, thread=thread.id)
+    db.session.commit()
+
+
+def set_locked(actor: User, thread: Thread, locked: bool) -> None:
+    """Lock a thread against new replies, or open it again (staff)."""
+    permissions.require(permissions.can_moderate(actor))
+    thread.is_locked = locked
+    audit(actor, "lock" if locked else "unlock", thread)
+    db.session.commit()
+
+
+def set_pinned(actor: User, thread: Thread, pinned: bool) -> None:
+    """Keep a thread at the top of its category (staff)."""
+    permissions.require(permissions.can_moderate(actor))
+    thread.is_pinned = pinned
+    audit(actor, "pin" if pinned else "unpin", thread)
+    db.session.commit()
+
+
+def move(actor: User, thread: Thread, category: Category) -> None:
+    """Move a thread to another category (staff)."""
+    permissions.require(permissions.can_moderate(actor))
+    if category.id == thread.category_id:
+        return
+    old = thread.category_id
+    thread.category_id = category.id
+    index_later("thread", thread.id)
+    audit(actor, "move", thread, old=old, new=category.id)
+    db.session.commit()
+
+
+def _choice(value: str | None, kind: type[StrEnum]) -> str | None:
+    if not value:
+        return None
+    if value not in {member.value for member in kind}:
+        raise DomainError(_l("Please pick one of the choices."))
+    return value
+
+
+def _not_future(when: datetime | None) -> datetime | None:
+    # The asker's local time, naive; a day of slack covers every time zone.
+    if when is not None and when > utcnow() + timedelta(days=1):
+        raise DomainError(_l("That date is in the future."), field="happened_at")
+    return when
+
+
+
+def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread, Post]]:
+    """The newest public threads with their questions, for Atom feeds."""
+    stmt = (
+        select(Thread, Post)
+        .join(Post, (Post.thread_id == Thread.id) & Post.is_question.is_(True))
+        .where(permissions.public_threads())
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    if category is not None:
+        stmt = stmt.where(Thread.category_id == category.id)
+    return [(thread, post) for thread, post in db.session.execute(stmt)]

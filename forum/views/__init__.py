@@ -1,0 +1,162 @@
+"""The web layer: blueprints, locale choice, security headers, error pages, template helpers.
+
+Only this package touches request, session, flash and current_user.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import Enum
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, flash, g, render_template, request, session, url_for
+from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .. import notifications, permissions
+from .. import threads as threads_domain
+from ..errors import DomainError
+from ..extensions import db, login_manager
+from ..models import User, utcnow
+from . import labels
+
+E = TypeVar("E", bound=Enum)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def register(app: Flask) -> None:
+    from . import admin, answers, auth, categories, main, threads, users
+
+    for module in (main, auth, users, categories, threads, answers, admin):
+        app.register_blueprint(module.bp)
+    login_manager.anonymous_user = permissions.Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(load_user)
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.jinja_env.globals.update(
+        can=permissions.PREDICATES,
+        get_locale=get_locale,
+        now=utcnow,
+        page_url=page_url,
+        os_label=labels.os_label,
+        os_choices=labels.os_choices,
+        contact_label=labels.contact_label,
+        role_label=labels.role_label,
+        can_roles=permissions.role_choices,
+        notification_text=labels.notification_text,
+        all_categories=threads_domain.all_categories,
+        unread_notifications=lambda: notifications.unread_count(current_user),
+        has_endpoint=lambda name: name in app.view_functions,
+    )
+    app.jinja_env.filters.update(
+        ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label
+    )
+
+
+def load_user(session_id: str) -> User | None:
+    """Find the user of a session cookie; a cookie from before logout no longer matches."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or user.is_suspended:
+        return None
+    return user
+
+
+def select_locale() -> str:
+    languages = _languages()
+    chosen = getattr(current_user, "locale", None) or session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def select_timezone() -> str | None:
+    return getattr(current_user, "timezone", None) or None
+
+
+def _languages() -> list[str]:
+    return current_app.config["LANGUAGES"]
+
+
+def security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if getattr(g, "private_page", False):
+        # Ticket pages: never cached, never leak their URL to another site.
+        headers["Cache-Control"] = "no-store"
+        headers["Referrer-Policy"] = "no-referrer"
+    elif current_user.is_authenticated:
+        headers.setdefault("Cache-Control", "private, no-cache")
+    return response
+
+
+def http_error(error: HTTPException) -> Any:
+    if error.code is None or error.code < 400:
+        return error
+    template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
+    if error.code >= 500:
+        template = "500"
+    return render_template(f"errors/{template}.html", error=error), error.code
+
+
+def csrf_error(error: CSRFError) -> Any:
+    return render_template("errors/csrf.html", error=error), 400
+
+
+def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
+    """Put a domain refusal next to its field if the form has it, else flash it."""
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+def enum_arg(name: str, kind: type[E], default: E) -> E:
+    """A query argument that must be one of an enum's values; anything else gives the default."""
+    try:
+        return kind(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+def page_arg() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def page_url(page: int) -> str:
+    """The current URL with another page number (other arguments kept)."""
+    args = {**request.view_args, **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **args)
+
+
+def ago(moment: Any) -> str:
+    if moment is None:
+        return ""
+    delta = utcnow() - moment
+    if delta < timedelta(seconds=45):
+        return _("just now")
+    return format_timedelta(-delta, add_direction=True, threshold=0.9)
+
+
+def when(moment: Any, style: str = "medium") -> str:
+    return format_datetime(moment, style) if moment is not None else ""
+

@@ -1,0 +1,66 @@
+"""Translated, human names for stored codes (device, contact preference, guard findings)."""
+
+from __future__ import annotations
+
+from flask_babel import format_timedelta
+from flask_babel import lazy_gettext as _l
+
+from ..forms import CONTACT_CHOICES, DEVICE_CHOICES
+
+FINDINGS = {
+    "recovery_phrase": _l("a recovery phrase"),
+    "private_key": _l("a private key"),
+    "wif_key": _l("a private key"),
+    "extended_private_key": _l("an extended private key (xprv)"),
+    "keystore": _l("a keystore file"),
+    "email": _l("an email address"),
+    "phone": _l("a phone number"),
+    "national_id": _l("an ID card number"),
+}
+
+
+def os_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in DEVICE_CHOICES if value]
+
+
+def os_label(code: str | None) -> str:
+    return dict(os_choices()).get(code or "", code or "")
+
+
+def contact_label(code: str | None) -> str:
+    return next((str(label) for value, label in CONTACT_CHOICES if value == code), code or "")
+
+
+def finding_label(kind: str) -> str:
+    return str(FINDINGS.get(kind, kind))
+
+
+ROLES = {
+    "member": _l("Member"),
+    "volunteer": _l("Volunteer"),
+    "staff": _l("Staff"),
+    "admin": _l("Admin"),
+}
+NOTIFICATIONS = {
+    "reply": _l("%(actor)s replied to “%(title)s”"),
+    "accepted": _l("Your answer in “%(title)s” was accepted by %(actor)s"),
+    "solved": _l("Your question “%(title)s” is marked solved by %(actor)s"),
+    "escalated": _l("Your question “%(title)s” was moved to private support"),
+    "ticket_reply": _l("Staff replied to your private ticket “%(title)s”"),
+    "ticket_status": _l("Your ticket “%(title)s” changed status"),
+    "made_public": _l("Your ticket “%(title)s” is public again"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLES.get(role, role))
+
+
+def notification_text(note) -> str:
+    template = NOTIFICATIONS.get(note.kind, _l("Activity in “%(title)s”"))
+    actor = note.actor.username if note.actor else _l("someone")
+    return str(template) % {"actor": actor, "title": note.thread.title}
+
+
+def duration(delta) -> str:
+    return format_timedelta(delta, threshold=1.0)

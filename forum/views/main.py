@@ -1,0 +1,48 @@
+"""Home, the latest-threads list and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from .. import accounts, threads
+from ..threads import ListFilter
+from . import enum_arg, page_arg
+from .safe_next import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "main/index.html",
+        categories=threads.categories_with_counts(),
+        latest=threads.latest_page(1, ListFilter.ALL).items[:15],
+    )
+
+
+@bp.get("/latest")
+def latest():
+    filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
+    page = threads.latest_page(page_arg(), filter_)
+    return render_template("main/latest.html", page=page, filter=filter_)
+
+
+@bp.post("/lang")
+def switch_language():
+    lang = request.form.get("lang", "")
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user, lang)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+
+@bp.get("/feed.atom", defaults={"slug": None})
+@bp.get("/c/<slug>/feed.atom")
+def feed(slug: str | None):
+    category = threads.get_category(slug) if slug else None
+    items = threads.feed_items(category)
+    body = render_template("main/feed.xml", items=items, category=category)
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}

@@ -1,0 +1,160 @@
+"""Asking, reading, answering, editing and moderating threads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions, threads
+from ..errors import DomainError
+from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm
+from ..posting import PersonalDataFound, SecretRefused
+from ..threads import AnswerOrder
+from . import enum_arg, page_arg, show_error
+
+bp = Blueprint("threads", __name__)
+
+
+def _category_choices(form) -> None:
+    choices = [(c.slug, c.name(str(get_locale()))) for c in threads.all_categories()]
+    form.category.choices = choices
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+@login_required
+def ask():
+    form = AskForm(category=request.args.get("category"))
+    _category_choices(form)
+    if form.validate_on_submit():
+        try:
+            thread = threads.ask(
+                current_user,
+                threads.get_category(form.category.data),
+                title=form.title.data,
+                body=form.body.data,
+                device_os=form.device_os.data,
+                app_version=form.app_version.data,
+                happened_at=form.happened_at.data,
+                contact_pref=form.contact_pref.data,
+                submission_key=form.submission_key.data,
+                personal_ok=form.personal_ok.data == "1",
+            )
+        except DomainError as error:
+            return _refused(error, form, "threads/ask.html")
+        return redirect(url_for("threads.show", thread_id=thread.id))
+    return render_template("threads/ask.html", form=form)
+
+
+@bp.get("/t/<int:thread_id>")
+def show(thread_id: int):
+    thread = threads.get_thread(current_user, thread_id)
+    g.private_page = thread.is_private
+    order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
+    answers = threads.answers_page(current_user, thread, page_arg(), order)
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        question=threads.question_of(thread),
+        accepted=threads.accepted_answer(current_user, thread),
+        answers=answers,
+        order=order,
+        voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
+        form=ReplyForm(),
+    )
+
+
+@bp.post("/t/<int:thread_id>/reply")
+@login_required
+def reply(thread_id: int):
+    thread = threads.get_thread(current_user, thread_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = threads.reply(
+                current_user, thread, form.body.data,
+                submission_key=form.submission_key.data,
+                personal_ok=form.personal_ok.data == "1",
+            )  # fmt: skip
+        except DomainError as error:
+            return _refused(error, form, "threads/reply.html", thread=thread)
+        return redirect(post_url(post))
+    return render_template("threads/reply.html", form=form, thread=thread), 400
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = threads.get_post(current_user, post_id)
+    permissions.require(permissions.can_edit_post(current_user, post))
+    form = EditPostForm(body=post.body_source, title=post.thread.title)
+    if form.validate_on_submit():
+        try:
+            threads.edit_post(
+                current_user, post, form.body.data,
+                title=form.title.data if post.is_question else None,
+                personal_ok=form.personal_ok.data == "1",
+            )  # fmt: skip
+        except DomainError as error:
+            return _refused(error, form, "threads/edit.html", post=post)
+        flash(_("Your changes are saved."), "success")
+        return redirect(post_url(post))
+    return render_template("threads/edit.html", form=form, post=post)
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int):
+    post = threads.get_post(current_user, post_id)
+    permissions.require(permissions.can_delete_post(current_user, post))
+    if request.method == "POST":
+        threads.delete_post(current_user, post)
+        flash(_("The post is deleted."), "success")
+        if post.is_question:
+            return redirect(url_for("categories.show", slug=post.thread.category.slug))
+        return redirect(url_for("threads.show", thread_id=post.thread_id))
+    return render_template("threads/delete.html", post=post)
+
+
+@bp.post("/p/<int:post_id>/restore")
+@login_required
+def restore(post_id: int):
+    post = threads.get_post(current_user, post_id)
+    threads.restore_post(current_user, post)
+    flash(_("The post is restored."), "success")
+    return redirect(post_url(post))
+
+
+@bp.post("/t/<int:thread_id>/moderate")
+@login_required
+def moderate(thread_id: int):
+    thread = threads.get_thread(current_user, thread_id)
+    action = request.form.get("action")
+    if action in ("lock", "unlock"):
+        threads.set_locked(current_user, thread, action == "lock")
+    elif action in ("pin", "unpin"):
+        threads.set_pinned(current_user, thread, action == "pin")
+    elif action == "move":
+        form = MoveForm()
+        form.category.choices = [(c.slug, c.slug) for c in threads.all_categories()]
+        if form.validate_on_submit():
+            threads.move(current_user, thread, threads.get_category(form.category.data))
+    flash(_("Done."), "success")
+    return redirect(url_for("threads.show", thread_id=thread.id))
+
+
+def post_url(post) -> str:
+    return url_for("threads.show", thread_id=post.thread_id, _anchor=f"p{post.id}")
+
+
+def _refused(error: DomainError, form, template: str, **context):
+    """Show the form again with what the user typed; a refused secret is cut out first."""
+    if isinstance(error, SecretRefused):
+        getattr(form, error.field or "body").data = error.kept
+        context["secret_refused"] = error
+    elif isinstance(error, PersonalDataFound):
+        context["personal_data"] = error
+    else:
+        show_error(error, form)
+    return render_template(template, form=form, **context), 422

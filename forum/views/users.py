@@ -1,0 +1,89 @@
+"""Profiles, settings and notifications."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from .. import accounts, metrics, notifications, threads
+from ..errors import DomainError
+from ..forms import PasswordForm, ProfileForm
+from . import page_arg, show_error
+
+bp = Blueprint("users", __name__)
+TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc"))
+
+
+@bp.get("/u/<username>")
+def profile(username: str):
+    user = accounts.find_by_name(username)
+    if user is None:
+        abort(404)
+    tab = "answers" if request.args.get("tab") == "answers" else "questions"
+    lister = threads.answers_by if tab == "answers" else threads.threads_by
+    return render_template(
+        "users/profile.html",
+        user=user,
+        tab=tab,
+        page=lister(user, page_arg()),
+        stats=metrics.person_stats(user),
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = current_user._get_current_object()
+    form = _profile_form(user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(
+                user, user, bio=form.bio.data or "",
+                locale=form.locale.data, timezone=form.timezone.data,
+            )  # fmt: skip
+        except DomainError as error:
+            show_error(error, form)
+        else:
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("users.settings"))
+    return render_template("users/settings.html", form=form, password_form=PasswordForm())
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.current.data, form.password.data)
+        except DomainError as error:
+            show_error(error, form)
+        else:
+            login_user(user)  # this session carries the new version; all others end
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("users.settings"))
+    return render_template("users/settings.html", form=_profile_form(user), password_form=form), 400
+
+
+def _profile_form(user) -> ProfileForm:
+    form = ProfileForm(obj=user)
+    form.timezone.choices = [("", _("UTC (default)"))] + [(tz, tz) for tz in TIMEZONES]
+    return form
+
+
+@bp.get("/notifications")
+@login_required
+def inbox():
+    page = notifications.page_for(current_user, page_arg())
+    return render_template("users/notifications.html", page=page)
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read():
+    notifications.mark_all_read(current_user)
+    return redirect(url_for("users.inbox"))
