@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    SelectChoice,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -21,20 +22,25 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from .models import ContactPref, DeviceOS
 
 DEVICE_CHOICES = [
-    ("", _l("Choose…")),
-    (DeviceOS.ANDROID, "Android"),
-    (DeviceOS.IOS, "iOS"),
-    (DeviceOS.WINDOWS, "Windows"),
-    (DeviceOS.MACOS, "macOS"),
-    (DeviceOS.LINUX, "Linux"),
-    (DeviceOS.BROWSER, _l("Browser extension")),
-    (DeviceOS.OTHER, _l("Other")),
+    SelectChoice("", _l("Choose…")),
+    SelectChoice(DeviceOS.ANDROID, "Android"),
+    SelectChoice(DeviceOS.IOS, "iOS"),
+    SelectChoice(DeviceOS.WINDOWS, "Windows"),
+    SelectChoice(DeviceOS.MACOS, "macOS"),
+    SelectChoice(DeviceOS.LINUX, "Linux"),
+    SelectChoice(DeviceOS.BROWSER, _l("Browser extension")),
+    SelectChoice(DeviceOS.OTHER, _l("Other")),
 ]
 CONTACT_CHOICES = [
-    (ContactPref.NOTIFICATION, _l("Answer here and notify me on the forum")),
-    (ContactPref.FORUM, _l("Answer here; I will check back")),
-    (ContactPref.PRIVATE, _l("Staff may move this to a private ticket if needed")),
+    SelectChoice(ContactPref.NOTIFICATION, _l("Answer here and notify me on the forum")),
+    SelectChoice(ContactPref.FORUM, _l("Answer here; I will check back")),
+    SelectChoice(ContactPref.PRIVATE, _l("Staff may move this to a private ticket if needed")),
 ]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def new_submission_key() -> str:
@@ -120,7 +126,7 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=500)])
     locale = SelectField(
         _l("Language"),
-        choices=[("", _l("Follow my browser")), ("zh", "中文（简体）"), ("en", "English")],
+        choices=choices([("", _l("Follow my browser")), ("zh", "中文（简体）"), ("en", "English")]),
         validators=[Optional()],
     )
     timezone = SelectField(_l("Time zone"), validators=[Optional()])

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -21,6 +21,19 @@ PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
 def pytest_report_header() -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (file per session)'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production. Without this, a request made
+    while a test holds an app context reuses it, sharing `g` (and Flask-Login's cached user)
+    and the SQLAlchemy session between requests."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test's own session sees what the request wrote
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +50,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "FORUM_SEARCH_DIR": str(instance / "search"),
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()  # tests only; the real schema comes from migrations (test_migrations)

@@ -20,7 +20,7 @@ FINDINGS = {
 
 
 def os_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in DEVICE_CHOICES if value]
+    return [(c.value, str(c.label)) for c in DEVICE_CHOICES if c.value]
 
 
 def os_label(code: str | None) -> str:
@@ -28,7 +28,7 @@ def os_label(code: str | None) -> str:
 
 
 def contact_label(code: str | None) -> str:
-    return next((str(label) for value, label in CONTACT_CHOICES if value == code), code or "")
+    return next((str(c.label) for c in CONTACT_CHOICES if c.value == code), code or "")
 
 
 def finding_label(kind: str) -> str:

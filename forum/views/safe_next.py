@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # One leading slash, then no slash or backslash; no scheme, no host, no control characters.
-SAFE_PATH = re.compile(r"^/(?![/\\])[^\\\x00-\x20\x7f]*$")
+SAFE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x20\x7f]*\Z")
 
 
 def safe_next(target: str | None) -> str | None:

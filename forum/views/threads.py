@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions, threads
 from ..errors import DomainError
-from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm
+from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import PersonalDataFound, SecretRefused
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
@@ -18,8 +18,8 @@ bp = Blueprint("threads", __name__)
 
 
 def _category_choices(form) -> None:
-    choices = [(c.slug, c.name(str(get_locale()))) for c in threads.all_categories()]
-    form.category.choices = choices
+    locale = str(get_locale())
+    form.category.choices = choices((c.slug, c.name(locale)) for c in threads.all_categories())
 
 
 @bp.route("/ask", methods=["GET", "POST"])
@@ -137,7 +137,7 @@ def moderate(thread_id: int):
         threads.set_pinned(current_user, thread, action == "pin")
     elif action == "move":
         form = MoveForm()
-        form.category.choices = [(c.slug, c.slug) for c in threads.all_categories()]
+        form.category.choices = choices((c.slug, c.slug) for c in threads.all_categories())
         if form.validate_on_submit():
             threads.move(current_user, thread, threads.get_category(form.category.data))
     flash(_("Done."), "success")

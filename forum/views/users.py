@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user
 
 from .. import accounts, metrics, notifications, threads
 from ..errors import DomainError
-from ..forms import PasswordForm, ProfileForm
+from ..forms import PasswordForm, ProfileForm, choices
 from . import page_arg, show_error
 
 bp = Blueprint("users", __name__)
@@ -71,7 +71,7 @@ def change_password():
 
 def _profile_form(user) -> ProfileForm:
     form = ProfileForm(obj=user)
-    form.timezone.choices = [("", _("UTC (default)"))] + [(tz, tz) for tz in TIMEZONES]
+    form.timezone.choices = choices([("", _("UTC (default)")), *((tz, tz) for tz in TIMEZONES)])
     return form
 
 
