@@ -90,6 +90,7 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
     instance = Path(instance_path)
     production = config["FORUM_ENV"] == "production"
     if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     if not config.get("FORUM_SEARCH_DIR"):
         config["FORUM_SEARCH_DIR"] = str(instance / "search")

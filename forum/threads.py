@@ -10,7 +10,7 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -145,7 +145,8 @@ def accepted_answer(actor: Actor, thread: Thread) -> Post | None:
 
 
 def answers_page(actor: Actor, thread: Thread, page: int, order: AnswerOrder) -> Pagination:
-    """One page of a thread's answers in the chosen order, authors loaded (two queries)."""
+    """One page of a thread's answers in the chosen order, authors loaded (two queries).
+    "Best" is accepted first (shown under the question), then votes, then time."""
     stmt = (
         select(Post)
         .where(Post.thread_id == thread.id, Post.is_question.is_(False))
@@ -153,8 +154,11 @@ def answers_page(actor: Actor, thread: Thread, page: int, order: AnswerOrder) ->
         .options(joinedload(Post.author), joinedload(Post.edited_by))
     )
     if order == AnswerOrder.BEST:
-        accepted_first = case((Post.id == thread.accepted_post_id, 0), else_=1)
-        stmt = stmt.order_by(accepted_first, Post.vote_count.desc(), Post.created_at, Post.id)
+        # The accepted answer's place in this order is first, which is the box right under
+        # the question: the list does not repeat it.
+        if thread.accepted_post_id is not None:
+            stmt = stmt.where(Post.id != thread.accepted_post_id)
+        stmt = stmt.order_by(Post.vote_count.desc(), Post.created_at, Post.id)
     elif order == AnswerOrder.NEWEST:
         stmt = stmt.order_by(Post.created_at.desc(), Post.id.desc())
     else:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from forum import create_app
-from forum.extensions import db
+from forum.extensions import db, limiter
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
@@ -36,6 +36,26 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+LOOSE_LIMITS = {
+    "FORUM_ACCEPT_RATE_LIMIT": "10000 per minute",
+    "FORUM_POST_RATE_LIMIT": "10000 per minute",
+    "FORUM_LOGIN_RATE_LIMIT": "10000 per minute",
+}
+
+
+@pytest.fixture
+def limits(app):
+    """Set some rate limits for one test; the counters start from zero and are reset after."""
+
+    def _set(**values: str) -> None:
+        app.config.update(values)
+        limiter.reset()
+
+    yield _set
+    app.config.update(LOOSE_LIMITS)
+    limiter.reset()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
@@ -46,7 +66,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "SQLALCHEMY_DATABASE_URI": url,
-            "RATELIMIT_ENABLED": False,
+            # The limiter runs for real; tests that check a limit lower it (see `limits`).
+            **LOOSE_LIMITS,
             "FORUM_SEARCH_DIR": str(instance / "search"),
         }
     )
