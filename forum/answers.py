@@ -10,7 +10,7 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +18,7 @@ from . import permissions
 from .errors import DomainError
 from .events import audit, index_later, notify
 from .extensions import db
-from .models import Post, Thread, User, Vote, utcnow
+from .models import Category, Post, Thread, User, Vote, utcnow
 from .permissions import Actor
 
 
@@ -141,8 +141,7 @@ def queue(
     """Public threads that need a volunteer, in the order the view asks for."""
     permissions.require(permissions.can_work_queue(actor))
     stmt = (
-        select(Thread)
-        .where(permissions.public_threads(), Thread.is_locked.is_(False))
+        _waiting(select(Thread))
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .options(joinedload(Thread.claimed_by))
     )
@@ -162,12 +161,20 @@ def queue(
     return db.paginate(stmt, page=page, per_page=30, error_out=False)
 
 
+def _waiting(stmt: Select) -> Select:
+    """Open public questions outside staff-only categories (announcements need no answer)."""
+    staff_only = select(Category.id).where(Category.staff_only.is_(True))
+    return stmt.where(
+        permissions.public_threads(),
+        Thread.is_locked.is_(False),
+        Thread.category_id.not_in(staff_only.scalar_subquery()),
+    )
+
+
 def queue_counts(actor: User) -> dict[QueueView, int]:
     """How many threads wait in each view of the queue."""
     permissions.require(permissions.can_work_queue(actor))
-    base = select(func.count(Thread.id)).where(
-        permissions.public_threads(), Thread.is_locked.is_(False)
-    )
+    base = _waiting(select(func.count(Thread.id)))
     unsolved = Thread.accepted_post_id.is_(None)
     return {
         QueueView.HELP: db.session.scalar(base.where(unsolved)) or 0,

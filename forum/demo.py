@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from . import accounts, threads
+from .events import index_later
 from .extensions import db
 from .models import Category, Role, Thread, User, Vote, utcnow
 
@@ -91,3 +92,4 @@ def _solution(
         thread.accepted_post_id = posts[accepted].id
         thread.accepted_by_id = people[spec["accepted_by"]].id
         thread.accepted_at = posts[accepted].created_at + timedelta(hours=2)
+        index_later("thread", thread.id)

@@ -54,6 +54,7 @@ def get_thread(actor: Actor, thread_id: int) -> Thread:
         select(Thread)
         .where(Thread.id == thread_id)
         .options(joinedload(Thread.category), joinedload(Thread.author))
+        .options(joinedload(Thread.accepted_by))
     )
     permissions.require_visible(thread is not None and permissions.can_view_thread(actor, thread))
     return thread

@@ -1,0 +1,598 @@
+"""Sensitive-data guard: find wallet secrets and personal data in the text of a post.
+
+Pure functions (stdlib + the ``mnemonic`` word lists); the caller decides to refuse or escalate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from mnemonic import Mnemonic
+
+KIND_RECOVERY_PHRASE = "recovery_phrase"
+KIND_PRIVATE_KEY = "private_key"
+KIND_WIF_KEY = "wif_key"
+KIND_EXTENDED_PRIVATE_KEY = "extended_private_key"
+KIND_KEYSTORE = "keystore"
+KIND_EMAIL = "email"
+KIND_PHONE = "phone"
+KIND_NATIONAL_ID = "national_id"
+
+SECRET_KINDS = (
+    KIND_RECOVERY_PHRASE,
+    KIND_PRIVATE_KEY,
+    KIND_WIF_KEY,
+    KIND_EXTENDED_PRIVATE_KEY,
+    KIND_KEYSTORE,
+)
+PERSONAL_KINDS = (KIND_EMAIL, KIND_PHONE, KIND_NATIONAL_ID)
+
+__all__ = [
+    "KIND_EMAIL",
+    "KIND_EXTENDED_PRIVATE_KEY",
+    "KIND_KEYSTORE",
+    "KIND_NATIONAL_ID",
+    "KIND_PHONE",
+    "KIND_PRIVATE_KEY",
+    "KIND_RECOVERY_PHRASE",
+    "KIND_WIF_KEY",
+    "PERSONAL_KINDS",
+    "SECRET_KINDS",
+    "Finding",
+    "find_personal_data",
+    "find_secrets",
+    "remove_spans",
+    "scan",
+]
+
+_SECRET_SET = frozenset(SECRET_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One sensitive span ``text[start:end]`` of the given kind."""
+
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def is_secret(self) -> bool:
+        """True for secret kinds (refuse the post), False for personal data (offer a ticket)."""
+        return self.kind in _SECRET_SET
+
+
+# --------------------------------------------------------------------------------------------
+# BIP-39 word lists and checksum
+# --------------------------------------------------------------------------------------------
+
+
+def _index(lang: str) -> dict[str, int]:
+    return {word: i for i, word in enumerate(Mnemonic(lang).wordlist)}
+
+
+_EN_WORDS = _index("english")
+_ZH_LISTS = (_index("chinese_simplified"), _index("chinese_traditional"))
+_PHRASE_LENGTHS = frozenset({12, 15, 18, 21, 24})
+_MIN_RUN = 8  # prose never has 8 consecutive list words separated like a phrase (longest seen: 7)
+
+
+def _bip39_checksum_ok(indices: list[int]) -> bool:
+    """BIP-39: 11 bits per word; the last words//3 bits are the first bits of SHA-256(entropy)."""
+    count = len(indices)
+    if count not in _PHRASE_LENGTHS:
+        return False
+    acc = 0
+    for i in indices:
+        acc = (acc << 11) | i
+    cs_bits = count // 3
+    entropy = (acc >> cs_bits).to_bytes((count * 11 - cs_bits) // 8, "big")
+    return hashlib.sha256(entropy).digest()[0] >> (8 - cs_bits) == acc & ((1 << cs_bits) - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Recovery phrases
+# --------------------------------------------------------------------------------------------
+
+# Numbering between words: "1. ", "2) ", "(3)", "#4", "5 - ", "6、", "7:"; only 1 to 24 (word
+# positions), so tables like "north 90 - east 180" do not chain. Possessive pieces keep every
+# regex below linear (no backtracking into separators).
+_POSITION = r"(?:2[0-4]|1[0-9]|0?[1-9]|２[０-４]|１[０-９]|[１-９])(?![0-9０-９])"
+_NUMBERING = rf"[(\[（#]?{_POSITION}(?:\s*[.)\]:：、．）\-])?"
+_EN_SEP = rf"(?:[\s,，、;；]|{_NUMBERING})++"
+_EN_WORD = r"[A-Za-z]{3,8}+(?![A-Za-z])"  # every English BIP-39 word has 3 to 8 letters
+_EN_CANDIDATE = re.compile(rf"(?<![A-Za-z]){_EN_WORD}(?:{_EN_SEP}{_EN_WORD}){{{_MIN_RUN - 1},}}")
+_EN_TOKEN = re.compile(r"[A-Za-z]+")
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ZH_SEP = rf"(?:[\s,，、;；/|·\-]|{_NUMBERING})++"
+_ZH_CHAR = rf"[{_CJK}](?![{_CJK}])"
+_ZH_CANDIDATE = re.compile(rf"(?<![{_CJK}]){_ZH_CHAR}(?:{_ZH_SEP}{_ZH_CHAR}){{{_MIN_RUN - 1},}}")
+_ZH_TOKEN = re.compile(rf"[{_CJK}]")
+_ZH_RUN = re.compile(rf"[{_CJK}]+")
+
+# Speed: Python's re only skips ahead fast when a pattern starts with a plain character set, and
+# a pattern that starts with a look-behind is tried at every position (~30 ns each). So a loose
+# pre-pass starts at the separator after the first word (any character a separator can hold),
+# finds 7+ more words, and the exact patterns above run only in the windows it returns.
+_SEP_CHARS = r"\s,，、;；/|·\-0-9０-９.)(\]\[:：．）（#"
+_EN_PREPASS = re.compile(
+    rf"[{_SEP_CHARS}][{_SEP_CHARS}]*+{_EN_WORD}(?:[{_SEP_CHARS}]++{_EN_WORD}){{{_MIN_RUN - 2},}}"
+)
+_ZH_PREPASS = re.compile(
+    rf"[{_SEP_CHARS}][{_SEP_CHARS}]*+{_ZH_CHAR}(?:[{_SEP_CHARS}]++{_ZH_CHAR}){{{_MIN_RUN - 2},}}"
+)
+
+# A keyword right before an unspaced run of Chinese list characters. The Chinese pattern starts
+# with a character set (fast skip); English keywords are matched on the lower-cased text.
+_ZH_KEYWORD = re.compile(
+    r"[助恢种種私密秘](?:(?<=助)[记記][词詞]|(?<=恢)[复復](?:短[语語]|[词詞])"
+    r"|(?<=[种種])子(?:短[语語]|[词詞])?|(?<=私)[钥鑰]|(?<=[密秘])[钥鑰])"
+)
+_EN_KEYWORD = re.compile(r"(?:seed|mnemonic|recovery|secret|backup)(?:[\s_-]*(?:phrase|words?))?")
+_EN_KEYWORD_ANY_CASE = re.compile(_EN_KEYWORD.pattern, re.IGNORECASE)
+_CONNECTOR = re.compile(r"[\s:：=\"'“”‘’「」『』【】\[\]()（）]*")
+_COPULAS = ("如下", "是", "为", "為")
+
+
+def _skip_connector(text: str, pos: int) -> int:
+    m = _CONNECTOR.match(text, pos)
+    return m.end() if m else pos
+
+
+def _valid_windows(indices: list[int]) -> list[tuple[int, int]]:
+    """Merged (i, j) windows of a list-word run that are whole BIP-39 phrases (valid checksum)."""
+    windows: list[tuple[int, int]] = []
+    count = len(indices)
+    for length in sorted(_PHRASE_LENGTHS):
+        for i in range(count - length + 1):
+            if _bip39_checksum_ok(indices[i : i + length]):
+                windows.append((i, i + length))
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for i, j in windows:
+        if merged and i <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], j))
+        else:
+            merged.append((i, j))
+    return merged
+
+
+def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
+    """Spans of runs of >= 8 list words; tokens are (word index or -1, start, end).
+
+    A run longer than 12 words is trimmed to its windows with a valid checksum, so that list
+    words around a phrase ("… please help") stay; any rest of 8+ words is reported too.
+    """
+    first = -1
+    for i in range(len(tokens) + 1):
+        if i < len(tokens) and tokens[i][0] >= 0:
+            if first < 0:
+                first = i
+            continue
+        if first >= 0 and i - first >= _MIN_RUN:
+            run = tokens[first:i]
+            windows = _valid_windows([t[0] for t in run]) if len(run) > 12 else []
+            if not windows:
+                yield run[0][1], run[-1][2]
+            rest = 0
+            for a, b in [*windows, (len(run), len(run))]:
+                if a - rest >= _MIN_RUN and windows:
+                    yield run[rest][1], run[a - 1][2]
+                if b > a:
+                    yield run[a][1], run[b - 1][2]
+                rest = b
+        first = -1
+
+
+def _recovery_phrases(text: str, out: list[Finding]) -> None:
+    for pre in _EN_PREPASS.finditer(text):
+        for cand in _EN_CANDIDATE.finditer(text, max(0, pre.start() - 8), pre.end()):
+            tokens = [
+                (_EN_WORDS.get(m.group().lower(), -1), m.start(), m.end())
+                for m in _EN_TOKEN.finditer(text, cand.start(), cand.end())
+            ]
+            for start, end in _phrase_spans(tokens):
+                out.append(Finding(KIND_RECOVERY_PHRASE, start, end))
+    if text.isascii():  # O(1): no Chinese phrase possible
+        return
+    for pre in _ZH_PREPASS.finditer(text):
+        for cand in _ZH_CANDIDATE.finditer(text, max(0, pre.start() - 1), pre.end()):
+            chars = [
+                (m.group(), m.start(), m.end()) for m in _ZH_TOKEN.finditer(text, *cand.span())
+            ]
+            for words in _ZH_LISTS:
+                tokens = [(words.get(c, -1), a, b) for c, a, b in chars]
+                for start, end in _phrase_spans(tokens):
+                    out.append(Finding(KIND_RECOVERY_PHRASE, start, end))
+    lower = text.lower()
+    if len(lower) == len(text):
+        english = _EN_KEYWORD.finditer(lower)
+    else:  # a few characters change length when lower-cased
+        english = _EN_KEYWORD_ANY_CASE.finditer(text)
+    for kw in [*_ZH_KEYWORD.finditer(text), *english]:
+        pos = _skip_connector(text, kw.end())
+        # A run glued to the keyword is ordinary prose ("助记词丢了怎么办…"): require a colon,
+        # space, quote or 是/为 between them.
+        starts = [pos] if pos > kw.end() else []
+        for copula in _COPULAS:
+            if text.startswith(copula, pos):
+                starts.append(_skip_connector(text, pos + len(copula)))
+                break
+        for start in starts:
+            run = _ZH_RUN.match(text, start)
+            if run is None or run.end() - start not in _PHRASE_LENGTHS:
+                continue
+            chars = run.group()
+            for words in _ZH_LISTS:
+                if all(c in words for c in chars) and _bip39_checksum_ok([words[c] for c in chars]):
+                    out.append(Finding(KIND_RECOVERY_PHRASE, start, run.end()))
+                    break
+
+
+# --------------------------------------------------------------------------------------------
+# Keys: hex private keys, WIF, extended private keys
+# --------------------------------------------------------------------------------------------
+
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
+# No look-behind needed: a match can only start where a run of letters and digits starts.
+_LONG_TOKEN = re.compile(r"[0-9A-Za-z]{50,}")
+_HEX64 = re.compile(r"(?:0[xX])?[0-9a-fA-F]{64}")
+_SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+_XPRV_PREFIXES = frozenset(c + "prv" for c in "xyztuvXYZUV")
+
+
+def _b58check_payload(token: str) -> bytes | None:
+    """Decode a Base58Check string; return the payload if the double-SHA-256 checksum holds."""
+    num = 0
+    for c in token:
+        digit = _B58_INDEX.get(c)
+        if digit is None:
+            return None
+        num = num * 58 + digit
+    pad = len(token) - len(token.lstrip("1"))
+    raw = b"\0" * pad + num.to_bytes((num.bit_length() + 7) // 8, "big")
+    payload, check = raw[:-4], raw[-4:]
+    if len(raw) < 5 or hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] != check:
+        return None
+    return payload
+
+
+def _is_wif(token: str) -> bool:
+    payload = _b58check_payload(token)
+    if payload is None or payload[0] not in (0x80, 0xEF):
+        return False
+    return len(payload) == 33 or (len(payload) == 34 and payload[33] == 0x01)
+
+
+def _is_xprv(token: str) -> bool:
+    payload = _b58check_payload(token)
+    return payload is not None and len(payload) == 78
+
+
+# Context words around a 64-hex string. Scanned left to right, so "public key" is consumed as
+# public before "key" alone could match. The nearest context word (before or after) decides.
+_HEX_CONTEXT = re.compile(
+    r"(?P<public>(?i:public[\s_-]*key|pub[\s_-]*key|(?<![a-z])tx(?:ids?|ns?|s|[\s_-]*hash(?:es)?|"
+    r"[\s_-]*id)?(?![a-z])|(?:block|tx|transaction)?hash(?:es)?(?![a-z])|transactions?(?![a-z])"
+    r"|explorer|(?<![a-z])[a-z]*scan(?![a-z])|oklink|blockchair|mempool|(?<![a-z])block(?![a-z])"
+    r"|(?<![a-z])(?:transfer(?:s|red|ring)?|sen[dt]|sending|deposit(?:s|ed)?|"
+    r"withdraw(?:s|als?|n|ing)?|pending|(?:un)?confirm(?:s|ed|ations?)?|stuck|fail(?:s|ed)?|"
+    r"receipt|receiv(?:e|ed)|arrived?|refund(?:ed)?|swap(?:s|ped)?|approv(?:e|ed|al)|"
+    r"payments?|paid)(?![a-z]))"
+    r"|交易|哈希|散列|[转轉][账賬帳出入走了]|[到入][账賬帳]|充[值币幣]|提[现現币幣]|打包|[确確][认認]"
+    r"|[区區][块塊]|[浏瀏][览覽]器|[记記][录錄]|[订訂]单|[订訂]單|[付收]款|[这那一這][笔筆]|[闪閃][兑兌]"
+    r"|[兑兌][换換]|授[权權]|失[败敗]|卡住|[未没沒]到|公[钥鑰]|回[执執]|查[询詢]|查一下)"
+    r"|(?P<secret>(?i:priv(?:ate)?[\s_-]*key|secret[\s_-]*key|(?<![a-z])key(?:s)?(?![a-z])"
+    r"|(?<![a-z])seed(?![a-z])|mnemonic|entropy)|私[钥鑰]|[密秘][钥鑰]|助[记記][词詞]|[种種]子)"
+)
+_CONTEXT_BEFORE = 80
+_CONTEXT_AFTER = 40
+_URL_HINT = re.compile(r"://|[A-Za-z0-9-]+\.[A-Za-z]{2,}[/#?]")
+
+
+def _inside_url(text: str, start: int) -> bool:
+    """True when the token starting at ``start`` is part of a URL (e.g. an explorer link)."""
+    lo = max(0, start - 200)
+    head = text[lo:start]
+    cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"), head.rfind("\u3000"))
+    return _URL_HINT.search(head, cut + 1) is not None
+
+
+def _hex_context(text: str, start: int, end: int, lo: int) -> str | None:
+    """Return 'secret', 'public' or None for the context word nearest to text[start:end]."""
+    best: str | None = None
+    best_dist = _CONTEXT_BEFORE + 1
+    for m in _HEX_CONTEXT.finditer(text, max(lo, start - _CONTEXT_BEFORE), start):
+        dist = start - m.end()
+        if dist < best_dist or (dist == best_dist and m.lastgroup == "secret"):
+            best, best_dist = m.lastgroup, dist
+    for m in _HEX_CONTEXT.finditer(text, end, end + _CONTEXT_AFTER):
+        dist = m.start() - end
+        if dist < best_dist:
+            best, best_dist = m.lastgroup, dist
+        break  # later matches after the hex are farther away
+    return best
+
+
+def _is_plausible_key(hex64: str) -> bool:
+    """A secp256k1 private key is in [1, n-1]; placeholders like 000…0 or fff…f are not keys."""
+    return len(set(hex64.lower())) >= 8 and 0 < int(hex64, 16) < _SECP256K1_ORDER
+
+
+# The bare-hex rule. A 64-hex string is a private key when the nearest context word says key
+# (私钥, private key, key, seed …); it is public when the nearest one says transaction/explorer/
+# transfer/hash/public key, or when it sits inside a URL. With no context word at all:
+#   * 0x-prefixed -> public: Ethereum/BSC/Polygon tx and block hashes are always written 0x…,
+#     while wallets (MetaMask, TokenPocket, imToken, TronLink) export private keys without 0x;
+#   * unprefixed -> secret: that is exactly what an exported ETH/TRON key looks like. A Tron or
+#     Bitcoin txid pasted with no word at all is refused too; the cost is one edit (add "txid:"),
+#     while a leaked key loses the funds at once.
+# Several hashes listed one after another ("txids:\n<h1>\n<h2>") inherit the previous verdict.
+_LIST_GAP = re.compile(
+    r"[\s,，、;；]*(?:(?:and|or|和|及|以及|还有|還有|或)\s*)?(?:\d{1,2}[.)、:：]?\s*)?"
+)
+
+
+def _keys(text: str, out: list[Finding]) -> None:
+    prev_end = 0
+    prev_secret: bool | None = None
+    for m in _LONG_TOKEN.finditer(text):
+        token = m.group()
+        size = len(token)
+        if size in (64, 66) and _HEX64.fullmatch(token):
+            prefixed = size == 66
+            start, end = m.span()
+            if _inside_url(text, start):
+                secret = False
+            else:
+                context = _hex_context(text, start, end, prev_end)
+                if context is not None:
+                    secret = context == "secret"
+                elif prev_secret is not None and _LIST_GAP.fullmatch(text, prev_end, start):
+                    secret = prev_secret
+                else:
+                    secret = not prefixed
+            prev_end, prev_secret = end, secret
+            if secret and _is_plausible_key(token[-64:]):
+                out.append(Finding(KIND_PRIVATE_KEY, start, end))
+        elif size in (51, 52) and token[0] in "5KL9c":
+            if _is_wif(token):
+                out.append(Finding(KIND_WIF_KEY, *m.span()))
+        elif size in (111, 112) and token[:4] in _XPRV_PREFIXES and _is_xprv(token):
+            out.append(Finding(KIND_EXTENDED_PRIVATE_KEY, *m.span()))
+
+
+# --------------------------------------------------------------------------------------------
+# Keystore JSON (Ethereum v3); fragments count, valid JSON is not required
+# --------------------------------------------------------------------------------------------
+
+_KS_KEY = re.compile(
+    r"[\"'](crypto|Crypto|ciphertext|cipherparams|cipher|kdfparams|kdf|mac|iv|salt|dklen|prf"
+    r"|version|id|address|[nrpc])[\"']\s*:"
+)
+_KS_GAP = 300
+_KS_VALUE = re.compile(
+    r"\s*(?:\"[^\"\n]{0,4000}\"|'[^'\n]{0,4000}'|\{[^{}]{0,4000}\}|[^,}\]\s]{0,200})(?:\s*[}\]])*"
+)
+_KS_OPEN = re.compile(r"[{\s]*$")
+
+
+def _keystores(text: str, out: list[Finding]) -> None:
+    if "ciphertext" not in text:
+        return
+    cluster: list[re.Match[str]] = []
+    for m in [*_KS_KEY.finditer(text), None]:
+        if m is not None and (not cluster or m.start() - cluster[-1].end() <= _KS_GAP):
+            cluster.append(m)
+            continue
+        names = {k.group(1) for k in cluster}
+        if "ciphertext" in names and ("kdf" in names or "kdfparams" in names):
+            start = cluster[0].start()
+            brace = text.rfind("{", max(0, start - 200), start)
+            if brace >= 0 and _KS_OPEN.match(text, brace, start):
+                start = brace
+            value = _KS_VALUE.match(text, cluster[-1].end())
+            end = value.end() if value else cluster[-1].end()
+            out.append(Finding(KIND_KEYSTORE, start, end))
+        cluster = [m] if m is not None else []
+
+
+# --------------------------------------------------------------------------------------------
+# Personal data: e-mail, phone numbers, Chinese resident ID numbers
+# --------------------------------------------------------------------------------------------
+
+# Every pattern here starts with a literal ("@", "1", "+", "19"/"20"), which Python's re finds
+# with a fast string search; boundaries are checked after the literal or in Python.
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]+\Z")
+_EMAIL_DOMAIN = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})(?![A-Za-z0-9-])"
+)
+_NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico"})
+
+# Chinese mobile: 1[3-9]x xxxx xxxx (3-4-4, single space or dash), optional +86 / 0086 / 86.
+_CN_MOBILE = re.compile(r"1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9A-Za-z_])(?![.,][0-9])")
+_CN_PREFIX = re.compile(r"\(?(?:\+|00)?86\)?[ -]?\Z")
+# International: "+" then 8 to 15 digits (E.164), single spaces/dashes/brackets between digits,
+# the last group at least 3 digits long (so "+2024-06-15" is not a phone).
+_INTL_PHONE = re.compile(
+    r"\+(?<![0-9A-Za-z_+]\+)[1-9](?:(?:[ -]|[ ]?\(|\)[ ]?)?[0-9]){7,14}"
+    r"(?<=[0-9]{3})(?![0-9A-Za-z_])(?![.,][0-9])"
+)
+_PHONE_CONTEXT = re.compile(
+    r"(?P<phone>(?i:phone|mobile|tel(?![a-z])|cell|whats\s*app|telegram|call|sms|contact)"
+    r"|电话|電話|手机|手機|联系|聯系|聯繫|微信|短信|致电)"
+    r"|(?P<number>(?i:order|invoice|ticket|ref(?![a-z])|uid|(?<![a-z])id(?![a-z])|nonce|height"
+    r"|block|amount|balance|total|fee|gas|price|limit|timestamp|time|sun|wei|qty|volume|hash)"
+    r"|[订訂]单|[订訂]單|单号|單號|编号|編號|流水|工单|工單|高度|[区區][块塊]|金额|金額|数量|數量"
+    r"|余额|餘額|手续费|手續費|价格|價格|时间|時間|合计|合計|共计|共計|能量|带宽|帶寬|[#№])"
+)
+_PHONE_CONTEXT_BEFORE = 40
+_AMOUNT_UNIT = re.compile(
+    r"\s*(?:(?i:usdt|usdc|trx|eth|btc|bnb|sol|matic|ht|okb|tp|sun|wei|gwei|sats?|satoshis?|gas"
+    r"|energy|bandwidth|units?|tokens?|coins?)(?![A-Za-z])|[元块塊个個笔筆枚次能带帶聪聰%])"
+)
+
+# Resident ID: 6-digit area, YYYYMMDD (found by its century "19"/"20"), 3 digits, check digit.
+_ID_TAIL = r"[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z_])"
+_ID_NUMBERS = tuple(re.compile(rf"{c}(?<=[1-9][0-9]{{5}}{c}){_ID_TAIL}") for c in ("19", "20"))
+_ID_PROVINCES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
+     52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+)  # fmt: skip
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _is_phone(text: str, start: int, end: int) -> bool:
+    """Reject digit runs that the surrounding words make an amount, order number, height …"""
+    if _AMOUNT_UNIT.match(text, end):
+        return False
+    verdict = "phone"
+    for m in _PHONE_CONTEXT.finditer(text, max(0, start - _PHONE_CONTEXT_BEFORE), start):
+        verdict = m.lastgroup or verdict  # the last match is the nearest one
+    return verdict == "phone"
+
+
+def _digit_bounded(text: str, start: int) -> bool:
+    """No letter, digit, "_" or "+" right before ``start``, and not the decimals of a number."""
+    if start == 0:
+        return True
+    c = text[start - 1]
+    if c.isascii() and (c.isalnum() or c in "_+"):
+        return False
+    return not (c in ".," and start >= 2 and "0" <= text[start - 2] <= "9")
+
+
+def _id_valid(text: str, m: re.Match[str]) -> bool:
+    start = m.start() - 6
+    digits = text[start : m.end()]
+    if int(digits[:2]) not in _ID_PROVINCES or not _digit_bounded(text, start):
+        return False
+    try:
+        born = date(int(digits[6:10]), int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return False
+    if born > date.today():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, _ID_WEIGHTS, strict=False))
+    return _ID_CHECK[total % 11] == digits[17].upper()
+
+
+def _emails(text: str, out: list[Finding]) -> None:
+    at = text.find("@")
+    while at >= 0:
+        local = _EMAIL_LOCAL.search(text, max(0, at - 65), at)
+        domain = _EMAIL_DOMAIN.match(text, at + 1)
+        if local and domain and domain.group(1).lower() not in _NOT_TLDS:
+            start = local.start()
+            while start < at and not text[start].isalnum():
+                start += 1  # the local part starts with a letter or digit
+            if start < at and at - local.start() <= 64:
+                out.append(Finding(KIND_EMAIL, start, domain.end()))
+        at = text.find("@", at + 1)
+
+
+def _personal(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    if "@" in text:
+        _emails(text, out)
+    for m in _CN_MOBILE.finditer(text):
+        start, end = m.span()
+        prefix = _CN_PREFIX.search(text, max(0, start - 7), start)
+        if prefix and prefix.start() < start and _digit_bounded(text, prefix.start()):
+            start = prefix.start()
+        elif not _digit_bounded(text, start):
+            continue
+        if m.group()[-9:].count("0") < 6 and _is_phone(text, start, end):
+            out.append(Finding(KIND_PHONE, start, end))
+    if "+" in text:
+        for m in _INTL_PHONE.finditer(text):
+            if _is_phone(text, *m.span()):
+                out.append(Finding(KIND_PHONE, *m.span()))
+    for pattern in _ID_NUMBERS:
+        for m in pattern.finditer(text):
+            if _id_valid(text, m):
+                out.append(Finding(KIND_NATIONAL_ID, m.start() - 6, m.end()))
+    return _normalize(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+
+def _normalize(findings: list[Finding]) -> list[Finding]:
+    """Sort; drop spans inside a bigger one; merge overlapping spans of the same kind."""
+    findings.sort(key=lambda f: (f.start, -f.end))
+    out: list[Finding] = []
+    for f in findings:
+        if out and f.end <= out[-1].end:
+            continue
+        if out and f.kind == out[-1].kind and f.start < out[-1].end:
+            out[-1] = Finding(f.kind, out[-1].start, f.end)
+            continue
+        out.append(f)
+    return out
+
+
+def _secrets(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    _recovery_phrases(text, out)
+    _keys(text, out)
+    _keystores(text, out)
+    return _normalize(out)
+
+
+def _outside(findings: list[Finding], secrets: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not any(f.start < s.end and s.start < f.end for s in secrets)]
+
+
+def find_secrets(text: str) -> list[Finding]:
+    """Return wallet secrets (recovery phrases, keys, keystores) in ``text``, sorted by start."""
+    return _secrets(text)
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """Return e-mails, phone numbers and ID numbers in ``text`` that are not part of a secret."""
+    found = _personal(text)
+    return _outside(found, _secrets(text)) if found else found
+
+
+def scan(text: str) -> list[Finding]:
+    """Return secrets and personal data in ``text`` together, sorted by start."""
+    secrets = _secrets(text)
+    personal = _personal(text)
+    if secrets and personal:
+        personal = _outside(personal, secrets)
+    return sorted([*secrets, *personal], key=lambda f: (f.start, f.end))
+
+
+def remove_spans(text: str, findings: Iterable[Finding], placeholder: str = "[…]") -> str:
+    """Replace each finding's span (overlaps merged) by ``placeholder``; keep the rest as is."""
+    spans = sorted((max(0, f.start), min(len(text), f.end)) for f in findings if f.end > f.start)
+    parts: list[str] = []
+    pos = 0
+    cur_start = cur_end = -1
+    for start, end in spans:
+        if start >= end:
+            continue
+        if cur_end >= 0 and start <= cur_end:
+            cur_end = max(cur_end, end)
+            continue
+        if cur_end >= 0:
+            parts.append(text[pos:cur_start])
+            parts.append(placeholder)
+            pos = cur_end
+        cur_start, cur_end = start, end
+    if cur_end >= 0:
+        parts.append(text[pos:cur_start])
+        parts.append(placeholder)
+        pos = cur_end
+    parts.append(text[pos:])
+    return "".join(parts)

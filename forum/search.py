@@ -1,0 +1,779 @@
+"""Full-text search over posts: the Whoosh index, its schema, writing and querying.
+
+The only module (with forum/search_*.py) that imports whoosh. One Whoosh document per post;
+results are collapsed to one hit per thread. The database is the truth: the index is derived,
+rebuilt with `SearchIndex.rebuild`, kept current with `SearchIndex.write` from the outbox.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import sys
+import threading
+import time
+import warnings
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from forum import search_query as sq
+from forum.search_analysis import DEFAULT_MODE, GLOSSARY_PATH, Glossary, english_words, stem
+from forum.search_analysis import term_positions as _term_positions
+
+with warnings.catch_warnings():
+    # Whoosh 2.7.4 has invalid escape sequences: silence them for whoosh modules only.
+    for _cat in (SyntaxWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=_cat, module=r".*\bwhoosh\b")
+    from whoosh import columns, fields, formats, index, scoring, writing
+    from whoosh.analysis import Token, Tokenizer
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
+    from whoosh.multiproc import MpWriter
+    from whoosh.util.numeric import _length_byte_cache as _BYTE_TO_LENGTH
+
+RESULT_CAP = 1000          # threads: deeper pages are not served, totals say "1000+"
+CACHE_SIZE = 256           # query results kept per index, keyed by index generation
+WRITE_TIMEOUT = 10.0       # seconds a writer waits for the index lock before IndexBusy
+BOOST_SOLVED = 1.25        # every post of a solved thread
+BOOST_ACCEPTED = 1.6       # the accepted answer (instead of BOOST_SOLVED)
+GAP_WINDOW = 300.0         # seconds an outbox id below the high-water mark is re-checked
+_EPOCH = date(2000, 1, 1)
+KIND_QUESTION, KIND_ANSWER, KIND_ACCEPTED = 0, 1, 2
+_KIND_NAMES = {KIND_QUESTION: "question", KIND_ANSWER: "answer", KIND_ACCEPTED: "accepted"}
+
+
+class IndexBusy(Exception):
+    """Another writer held the index lock for longer than the bounded wait; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One post as the index sees it (body is plain text: markup.to_text(body_source))."""
+
+    post_id: int
+    thread_id: int
+    category_id: int
+    is_question: bool
+    is_accepted: bool
+    thread_solved: bool
+    title: str
+    body: str
+    author_name: str
+    created_at: datetime
+    thread_created_at: datetime
+
+
+@dataclass(slots=True)
+class Hit:
+    """One thread in the results: the best-matching post and its safe, highlighted snippet."""
+
+    thread_id: int
+    post_id: int
+    score: float
+    snippet_html: str = ""
+    title_html: str = ""
+    matched_in: str = "question"  # "question" | "answer" | "accepted" | "title"
+    solved: bool = False
+
+
+@dataclass(slots=True)
+class SearchPage:
+    """A page of thread hits; total counts threads up to RESULT_CAP (capped=True beyond it)."""
+
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    capped: bool = False
+    relaxed: bool = False      # no thread had every word: showing threads with any of them
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        """Number of pages that can be served."""
+        return max(1, -(-min(self.total, RESULT_CAP) // self.per_page))
+
+
+# Schema --------------------------------------------------------------------------------------
+
+class FoldingTokenizer(Tokenizer):
+    """Whoosh face of forum.search_analysis: folded, CJK bigrams, stemmed English."""
+
+    def __init__(self, mode: str = DEFAULT_MODE):
+        self.mode = mode
+
+    def __eq__(self, other):
+        return isinstance(other, FoldingTokenizer) and other.mode == self.mode
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        items = sorted((p, term) for term, ps in _term_positions(value, self.mode).items()
+                       for p in ps)
+        for pos, term in items:
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            yield t
+
+
+class BigramText(fields.TEXT):
+    """TEXT whose index() calls the fast analysis function directly (no token objects)."""
+
+    def __init__(self, mode: str = DEFAULT_MODE):
+        super().__init__(analyzer=FoldingTokenizer(mode), phrase=True)
+        self.mode = mode
+
+    def index(self, value, **kwargs):
+        encode = self.format.encode
+        for term, poss in _term_positions(value, self.mode).items():
+            n = len(poss)
+            yield term.encode("utf-8"), n, float(n), encode(poss)
+
+
+class SpellWords(fields.FieldType):
+    """Unstemmed English words (postings without frequencies): the did-you-mean vocabulary."""
+
+    def __init__(self):
+        self.format = formats.Existence()
+        self.analyzer = FoldingTokenizer()
+        self.scorable = False
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+    def index(self, value, **kwargs):
+        for w in set(english_words(value)):
+            yield w.encode("utf-8"), 1, 1.0, b""
+
+
+def make_schema(mode: str = DEFAULT_MODE, store_text: bool = False) -> fields.Schema:
+    """Small index: ids for deletes, three numeric columns, title/body postings, spell words."""
+    schema = fields.Schema(
+        post_id=fields.ID(unique=True),
+        thread_id=fields.ID,
+        pid=fields.COLUMN(columns.NumericColumn("q")),
+        tid=fields.COLUMN(columns.NumericColumn("q")),
+        info=fields.COLUMN(columns.NumericColumn("q")),
+        title=BigramText(mode),
+        body=BigramText(mode),
+        spell=SpellWords(),
+    )
+    if store_text:
+        schema.add("text", fields.STORED)
+    return schema
+
+
+def _day(d: date | datetime) -> int:
+    if isinstance(d, datetime):
+        d = d.date()
+    return (d - _EPOCH).days
+
+
+def _info(doc: Doc) -> int:
+    kind = KIND_QUESTION if doc.is_question else (KIND_ACCEPTED if doc.is_accepted else KIND_ANSWER)
+    return (_day(doc.thread_created_at) << 16) | (doc.category_id << 3) | (kind << 1) | int(
+        doc.thread_solved)
+
+
+def _fields(doc: Doc, store_text: bool) -> dict:
+    f = {
+        "post_id": str(doc.post_id), "thread_id": str(doc.thread_id),
+        "pid": doc.post_id, "tid": doc.thread_id, "info": _info(doc),
+        "body": doc.body, "spell": f"{doc.title if doc.is_question else ''} {doc.body}",
+    }
+    if doc.is_question and doc.title:
+        f["title"] = doc.title
+    if doc.is_accepted:
+        f["_boost"] = BOOST_ACCEPTED
+    elif doc.thread_solved:
+        f["_boost"] = BOOST_SOLVED
+    if store_text:
+        f["text"] = (doc.title if doc.is_question else "", doc.body)
+    return f
+
+
+# Outbox bookkeeping ---------------------------------------------------------------------------
+
+@dataclass
+class OutboxProgress:
+    """The last outbox id applied to this index, and ids below it not yet seen (gaps).
+
+    Concurrent transactions can commit outbox ids out of order (10 visible before 9), so ids
+    skipped below the high-water mark are remembered and re-checked for GAP_WINDOW seconds.
+    """
+
+    last_id: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # id -> first time it was missing
+
+    def ids_to_recheck(self) -> list[int]:
+        """Gap ids to fetch again together with ids above last_id."""
+        return sorted(self.gaps)
+
+    def advance(self, applied: Iterable[int], now: float | None = None) -> OutboxProgress:
+        """The progress after applying these ids: new gaps recorded, old gaps expired."""
+        now = time.time() if now is None else now
+        applied = set(applied)
+        top = max(applied | {self.last_id})
+        gaps = {i: t for i, t in self.gaps.items() if i not in applied and now - t < GAP_WINDOW}
+        for i in range(self.last_id + 1, top):
+            if i not in applied:
+                gaps.setdefault(i, now)
+        if len(gaps) > 10_000:  # a huge jump (sequence reset?): keep the newest gaps only
+            gaps = dict(sorted(gaps.items())[-10_000:])
+        return OutboxProgress(top, gaps)
+
+    def to_json(self) -> str:
+        """Serialised form stored in the index directory."""
+        return json.dumps({"last_id": self.last_id, "gaps": {str(k): v for k, v in self.gaps.items()}})
+
+    @classmethod
+    def from_json(cls, text: str) -> OutboxProgress:
+        """Parse the stored form."""
+        data = json.loads(text)
+        return cls(int(data["last_id"]), {int(k): float(v) for k, v in data["gaps"].items()})
+
+
+# The index ------------------------------------------------------------------------------------
+
+class _Lru:
+    def __init__(self, size: int):
+        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+TextFor = Callable[[list[int]], dict[int, tuple[str, str]]]
+
+
+class SearchIndex:
+    """One on-disk index (public, or the staff-only one): write, rebuild, search, suggest."""
+
+    PROGRESS_FILE = "outbox_progress.json"
+
+    def __init__(self, path: str | os.PathLike, *, mode: str = DEFAULT_MODE,
+                 store_text: bool = False, public: bool = True,
+                 glossary_extra: str | os.PathLike | None = None, cache_size: int = CACHE_SIZE):
+        """Open the index at path, creating it (with this mode/store_text) if missing."""
+        self.path = Path(path)
+        self.public = public
+        self.path.mkdir(parents=True, exist_ok=True)
+        storage = FileStorage(str(self.path))
+        if index.exists_in(str(self.path)):
+            self.ix = storage.open_index()
+        else:
+            self.ix = storage.create_index(make_schema(mode, store_text))
+        self.mode = self.ix.schema["body"].mode
+        self.store_text = "text" in self.ix.schema
+        self.glossary = Glossary.load(GLOSSARY_PATH, glossary_extra)
+        self.weighting = _FastBM25F(self._lengths)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._columns: dict[str, tuple] = {}
+        self._cache = _Lru(cache_size) if cache_size else None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, **kwargs) -> SearchIndex:
+        """Open (or create) the index at path."""
+        return cls(path, **kwargs)
+
+    # -- generations and searchers
+
+    @property
+    def generation(self) -> int:
+        """The index's commit generation: changes on every write and rebuild."""
+        return self.ix.latest_generation()
+
+    def _searcher(self):
+        gen = self.generation
+        cur = getattr(self._local, "searcher", None)
+        if cur is None or self._local.gen != gen:
+            # a fresh searcher per generation (not refresh(): see docs/search.md)
+            self._local.searcher = cur = self.ix.searcher(weighting=self.weighting)
+            self._local.gen = gen
+        return cur, gen
+
+    def _lengths(self, reader, fieldname: str) -> bytes:
+        key = (reader.segment().segment_id(), fieldname)
+        got = self._columns.get(key)
+        if got is None:
+            got = self._columns[key] = _load_column(reader, f"_{fieldname}_len", "B")
+        return got
+
+    def _segment_columns(self, reader) -> tuple[array, array, array]:
+        key = reader.segment().segment_id()
+        got = self._columns.get(key)
+        if got is None:
+            got = tuple(_load_column(reader, name) for name in ("pid", "tid", "info"))
+            if len(self._columns) > 512:
+                self._columns.clear()
+            self._columns[key] = got
+        return got
+
+    # -- writing
+
+    def _locked_writer(self, timeout: float, **kwargs):
+        lock = self.ix.lock("WRITELOCK")
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusy(f"search index {self.path} is locked by another writer")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        return lock
+
+    def write(self, upserts: Iterable[Doc] = (), *, delete_post_ids: Iterable[int] = (),
+              delete_thread_ids: Iterable[int] = (), progress: OutboxProgress | None = None,
+              timeout: float = WRITE_TIMEOUT) -> int:
+        """Apply deletes then upserts in one commit; raise IndexBusy after `timeout` seconds.
+
+        Returns the new generation. Either every change is committed or none is (and the
+        caller keeps its outbox rows to retry). `progress` is saved only after the commit.
+        """
+        with self._write_lock:
+            lock = self._locked_writer(timeout)
+            try:
+                w = writing.SegmentWriter(self.ix, _lk=False, compound=False)
+                try:
+                    for pid in delete_post_ids:
+                        w.delete_by_term("post_id", str(pid))
+                    for tid in delete_thread_ids:
+                        w.delete_by_term("thread_id", str(tid))
+                    for doc in upserts:
+                        w.update_document(**_fields(doc, self.store_text))
+                except BaseException:
+                    w.cancel()
+                    raise
+                w.commit()
+                if progress is not None:
+                    self._save_progress(progress)
+            finally:
+                lock.release()
+        return self.generation
+
+    def rebuild(self, docs: Iterable[Doc], *, procs: int = 2, progress: OutboxProgress | None = None,
+                timeout: float = WRITE_TIMEOUT, limitmb: int = 256) -> int:
+        """Replace the whole index with docs (bulk path: procs processes, one segment each)."""
+        with self._write_lock:
+            lock = self._locked_writer(timeout)
+            try:
+                sub = {"compound": False, "limitmb": limitmb}
+                if procs > 1:
+                    w = MpWriter(self.ix, procs=procs, multisegment=True, batchsize=256,
+                                 subargs=sub, _lk=False, **sub)
+                else:
+                    w = writing.SegmentWriter(self.ix, _lk=False, **sub)
+                try:
+                    for doc in docs:
+                        w.add_document(**_fields(doc, self.store_text))
+                except BaseException:
+                    w.cancel()
+                    raise
+                w.commit(mergetype=writing.CLEAR)
+                self._save_progress(progress or OutboxProgress())
+            finally:
+                lock.release()
+        return self.generation
+
+    def clear(self) -> int:
+        """Remove every document."""
+        return self.rebuild([], procs=1)
+
+    def optimize(self, timeout: float = WRITE_TIMEOUT) -> None:
+        """Merge all segments into one, dropping deleted documents and their words."""
+        with self._write_lock:
+            lock = self._locked_writer(timeout)
+            try:
+                w = writing.SegmentWriter(self.ix, _lk=False, compound=False)
+                w.commit(optimize=True)
+            finally:
+                lock.release()
+
+    def load_progress(self) -> OutboxProgress:
+        """The outbox progress saved with the last write (empty for a new index)."""
+        try:
+            return OutboxProgress.from_json((self.path / self.PROGRESS_FILE).read_text())
+        except FileNotFoundError:
+            return OutboxProgress()
+
+    def _save_progress(self, progress: OutboxProgress) -> None:
+        tmp = self.path / f".{self.PROGRESS_FILE}.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(progress.to_json())
+        os.replace(tmp, self.path / self.PROGRESS_FILE)
+
+    def post_ids(self) -> set[int]:
+        """Every live post id in the index (for drift checks against the database)."""
+        s, _gen = self._searcher()
+        out: set[int] = set()
+        for sub, _offset in s.leaf_searchers():
+            reader = sub.reader()
+            pids = self._segment_columns(reader)[0]
+            out.update(pids[d] for d in reader.all_doc_ids())
+        return out
+
+    def doc_count(self) -> int:
+        """Number of live documents (posts)."""
+        return self._searcher()[0].doc_count()
+
+    # -- searching
+
+    def search(self, q: str, *, page: int = 1, per_page: int = 20,
+               category_ids: Iterable[int] | None = None, solved: bool | None = None,
+               date_from: date | None = None, date_to: date | None = None,
+               sort: str = "relevance", text_for: TextFor | None = None,
+               highlight: bool = True) -> SearchPage:
+        """Threads matching q, best first (or newest first), with snippets and a suggestion."""
+        page, per_page = max(1, page), max(1, min(per_page, 100))
+        cats = frozenset(category_ids) if category_ids else None
+        s, gen = self._searcher()
+        key = (q, page, per_page, cats, solved, date_from, date_to, sort, highlight, gen)
+        if self._cache is not None and text_for is None:
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+        result = self._search(s, q, page, per_page, _accept(cats, solved, date_from, date_to),
+                              sort, text_for, highlight)
+        if self._cache is not None and text_for is None:
+            self._cache.put(key, result)
+        return result
+
+    def _search(self, s, q, page, per_page, accept, sort, text_for, highlight) -> SearchPage:
+        built = sq.build(q, self.glossary, self.mode)
+        want = page * per_page
+        empty = SearchPage([], 0, page, per_page)
+        if built.strict is None or want > RESULT_CAP:
+            return empty
+        relaxed = False
+        top, total = self._collect(s, built.strict, want, accept, sort)
+        if not top and built.relaxed is not None:
+            relaxed = True
+            top, total = self._collect(s, built.relaxed, want, accept, sort)
+        suggestion = self.suggest(q, _searcher=s) if self.public and total < 3 else None
+        hits = top[(page - 1) * per_page : want]
+        if highlight:
+            self._highlight(s, hits, built.highlight_terms, text_for)
+        return SearchPage(hits, min(total, RESULT_CAP), page, per_page, total >= RESULT_CAP,
+                          relaxed, suggestion)
+
+    def _collect(self, s, q, k: int, accept, sort: str) -> tuple[list[Hit], int]:
+        """Top k threads (best post each) by score or by date, and the capped thread count."""
+        q = q.normalize()
+        ctx = s.context(weighting=self.weighting)
+        if sort == "newest":
+            return self._collect_newest(s, q, k, accept, ctx)
+        top = _TopThreads(k)
+        exhaustive = True
+        for sub, offset in s.leaf_searchers():
+            pids, tids, infos = self._segment_columns(sub.reader())
+            m = q.matcher(sub, ctx)
+            exhaustive &= _scan_scored(m, offset, tids, infos, accept, top)
+        hits = [Hit(tid, 0, score) for score, tid, _g in top.ranked()]
+        self._fill_post_ids(s, hits, top)
+        total = len(top.best) if exhaustive else self._count(s, q, accept, ctx)
+        return hits, total
+
+    def _collect_newest(self, s, q, k, accept, ctx):
+        best: dict[int, tuple[int, int, int]] = {}  # tid -> (day, kind preference, global doc)
+        for sub, offset in s.leaf_searchers():
+            _pids, tids, infos = self._segment_columns(sub.reader())
+            m = q.matcher(sub, ctx)
+            for d in m.all_ids():
+                info = infos[d]
+                if not accept(info):
+                    continue
+                tid = tids[d]
+                pref = (3, 1, 2)[(info >> 1) & 3]  # accepted > question > answer
+                cur = best.get(tid)
+                if cur is None or pref > cur[1]:
+                    best[tid] = (info >> 16, pref, offset + d)
+        ranked = heapq.nlargest(k, best.items(), key=lambda kv: (kv[1][0], kv[0]))
+        top = _TopThreads(k)
+        top.best = {tid: (1.0, g) for tid, (_day_, _p, g) in ranked}
+        hits = [Hit(tid, 0, 0.0) for tid, _ in ranked]
+        self._fill_post_ids(s, hits, top)
+        return hits, len(best)
+
+    def _fill_post_ids(self, s, hits: list[Hit], top: _TopThreads) -> None:
+        subs = s.leaf_searchers()
+        for hit in hits:
+            gdoc = top.best[hit.thread_id][1]
+            for sub, offset in reversed(subs):
+                if gdoc >= offset:
+                    pids, _tids, infos = self._segment_columns(sub.reader())
+                    hit.post_id = pids[gdoc - offset]
+                    hit.matched_in = _KIND_NAMES[(infos[gdoc - offset] >> 1) & 3]
+                    hit.solved = bool(infos[gdoc - offset] & 1)
+                    break
+
+    def _count(self, s, q, accept, ctx) -> int:
+        seen: set[int] = set()
+        for sub, _offset in s.leaf_searchers():
+            _pids, tids, infos = self._segment_columns(sub.reader())
+            for d in q.matcher(sub, ctx).all_ids():
+                if accept(infos[d]):
+                    seen.add(tids[d])
+                    if len(seen) >= RESULT_CAP:
+                        return RESULT_CAP
+        return len(seen)
+
+    def _highlight(self, s, hits: list[Hit], hl: frozenset[str], text_for: TextFor | None):
+        if not hits:
+            return
+        if text_for is not None:
+            texts = text_for([h.post_id for h in hits])
+        elif self.store_text:
+            texts = self._stored_texts(s, hits)
+        else:
+            return
+        for hit in hits:
+            title, body = texts.get(hit.post_id, ("", ""))
+            hit.snippet_html, body_matched = sq.snippet(body, hl)
+            if title:
+                spans = sq.match_spans(title, hl)
+                hit.title_html = sq.mark(title, spans)
+                if spans and not body_matched and hit.matched_in == "question":
+                    hit.matched_in = "title"
+
+    def _stored_texts(self, s, hits: list[Hit]) -> dict[int, tuple[str, str]]:
+        out = {}
+        for hit in hits:
+            docnum = s.document_number(post_id=str(hit.post_id))
+            if docnum is not None:
+                out[hit.post_id] = tuple(s.stored_fields(docnum).get("text", ("", "")))
+        return out
+
+    def similar(self, text: str, limit: int = 5, *, text_for: TextFor | None = None) -> list[Hit]:
+        """Threads whose title/question resemble text (e.g. a title being typed), solved first."""
+        s, _gen = self._searcher()
+        cs = sq.concepts([sq.Unit(text)], self.glossary, self.mode)
+        parts = [p for p in (sq.concept_query(c, self.mode) for c in cs) if p is not None]
+        if not parts:
+            return []
+        q = sq.Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
+        hits, _total = self._collect(s, q, max(limit * 3, 10), _accept(None, None, None, None),
+                                     "relevance")
+        best = hits[0].score if hits else 0.0
+        hits = [h for h in hits if h.score >= best * 0.35]
+        hits.sort(key=lambda h: (not h.solved, -h.score))
+        hits = hits[:limit]
+        self._highlight(s, hits, frozenset(t for p in parts for _f, t in p.iter_all_terms()),
+                        text_for)
+        return hits
+
+    def suggest(self, q: str, *, _searcher=None) -> str | None:
+        """A corrected query for English typos, only if it finds live public posts."""
+        if not self.public:
+            return None
+        s = _searcher or self._searcher()[0]
+        reader = s.reader()
+        corrected, changed = [], False
+        for token in q.split():
+            word = token.lower()
+            if (word.isascii() and word.isalpha() and len(word) >= 4 and word not in sq.STOP_EN
+                    and not reader.doc_frequency("body", stem(word))
+                    and not reader.doc_frequency("title", stem(word))):
+                fix = self._closest_word(reader, word)
+                if fix:
+                    corrected.append(fix)
+                    changed = True
+                    continue
+            corrected.append(token)
+        if not changed:
+            return None
+        text = " ".join(corrected)
+        built = sq.build(text, self.glossary, self.mode)
+        if built.strict is None:
+            return None
+        ctx = s.context(weighting=self.weighting)
+        # verify against live documents: words only left in deleted posts find nothing
+        found = self._count(s, built.strict.normalize(), _accept(None, None, None, None), ctx)
+        return text if found else None
+
+    def _closest_word(self, reader, word: str) -> str | None:
+        maxdist = 1 if len(word) <= 5 else 2
+        best = None
+        for dist in range(1, maxdist + 1):
+            cands = list(reader.terms_within("spell", word, dist, prefix=1))
+            if cands:
+                best = max(cands, key=lambda w: reader.doc_frequency("spell", w))
+                break
+        return best
+
+
+class _FastBM25F(scoring.BM25F):
+    """BM25F reading field lengths from per-segment byte arrays loaded once (not per doc)."""
+
+    def __init__(self, lengths_for, **kwargs):
+        super().__init__(**kwargs)
+        self._lengths_for = lengths_for
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        """A fast scorer for scorable fields; Whoosh's own otherwise."""
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        B = self._field_B.get(fieldname, self.B)
+        lengths = self._lengths_for(searcher.reader(), fieldname)
+        return _FastScorer(searcher, fieldname, text, B, self.K1, qf, lengths)
+
+
+class _FastScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, qf, lengths):
+        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
+        self.lengths = lengths
+        self.c1 = self.idf * (K1 + 1)
+        self.ka = K1 * (1 - B)
+        self.kb = K1 * B / self.avgfl
+
+    def score(self, matcher):
+        w = matcher.weight()
+        return self.c1 * w / (w + self.ka + self.kb * _BYTE_TO_LENGTH[self.lengths[matcher.id()]])
+
+
+class _TopThreads:
+    """Top k threads by their best post's score, updated as posts stream by (collapse)."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
+        self.heap: list[tuple[float, int]] = []       # (score, tid), stale entries skipped
+        self.members: set[int] = set()
+        self.minscore = 0.0
+
+    def offer(self, tid: int, score: float, gdoc: int) -> bool:
+        """Record a post; return True if the threshold (minscore) rose."""
+        cur = self.best.get(tid)
+        if cur is not None and cur[0] >= score:
+            return False
+        self.best[tid] = (score, gdoc)
+        heap, members = self.heap, self.members
+        if tid not in members:
+            if len(members) >= self.k:
+                if score <= self.minscore:
+                    return False
+                self._pop_min()
+            members.add(tid)
+        heapq.heappush(heap, (score, tid))
+        if len(members) >= self.k:
+            self._clean()
+            old, self.minscore = self.minscore, heap[0][0]
+            return self.minscore > old
+        return False
+
+    def _clean(self):
+        heap, best, members = self.heap, self.best, self.members
+        while heap and (heap[0][1] not in members or best[heap[0][1]][0] != heap[0][0]):
+            heapq.heappop(heap)
+
+    def _pop_min(self):
+        self._clean()
+        _score, tid = heapq.heappop(self.heap)
+        self.members.discard(tid)
+
+    def ranked(self) -> list[tuple[float, int, int]]:
+        """(score, tid, global docnum) of the members, best first (ties: lower docnum)."""
+        rows = [(self.best[t][0], t, self.best[t][1]) for t in self.members]
+        rows.sort(key=lambda r: (-r[0], r[2]))
+        return rows
+
+
+def _scan_scored(m, offset, tids, infos, accept, top: _TopThreads) -> bool:
+    """Feed a segment's matches to top, skipping blocks that cannot beat the threshold.
+
+    Returns True when every match was seen (no block skipped), so counts are exact."""
+    exhaustive = True
+    if not m.is_active():
+        return True
+    usequality = m.supports_block_quality()
+    check = True
+    while m.is_active():
+        if usequality and check and len(top.members) >= top.k:
+            if m.skip_to_quality(top.minscore):
+                exhaustive = False
+            if not m.is_active():
+                break
+        d = m.id()
+        info = infos[d]
+        if accept(info) and top.offer(tids[d], m.score(), offset + d):
+            m = m.replace(top.minscore)
+            check = True
+            if not m.is_active():
+                break
+            continue
+        check = m.next()
+    return exhaustive
+
+
+def _accept(cats, solved, date_from, date_to) -> Callable[[int], bool]:
+    """A predicate on the packed info column for the filters (all None: accept all)."""
+    lo = _day(date_from) if date_from else None
+    hi = _day(date_to) if date_to else None
+    if cats is None and solved is None and lo is None and hi is None:
+        return _accept_all
+    want_solved = None if solved is None else int(bool(solved))
+
+    def accept(info: int) -> bool:
+        if want_solved is not None and (info & 1) != want_solved:
+            return False
+        if cats is not None and ((info >> 3) & 0x1FFF) not in cats:
+            return False
+        day = info >> 16
+        return not ((lo is not None and day < lo) or (hi is not None and day > hi))
+
+    return accept
+
+
+def _accept_all(info: int) -> bool:
+    return True
+
+
+def _load_column(reader, name: str, typecode: str = "q") -> array:
+    """A segment's numeric column as an array, read in one go (lengths: typecode "B")."""
+    n = reader.doc_count_all()
+    if typecode == "B":  # per-field length bytes: internal column, read through the codec
+        cr = reader._perdoc._cached_reader(name, W3_LENGTHS)
+    else:
+        cr = reader.column_reader(name)
+    try:
+        raw = cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen)  # 2.7.4 internals, fast
+        arr = array(typecode, raw)
+        if sys.byteorder == "little" and typecode != "B":
+            arr.byteswap()
+    except AttributeError:
+        arr = array(typecode, (cr[i] for i in range(n)))
+    if len(arr) < n:
+        arr.extend([0] * (n - len(arr)))
+    return arr
+
+
+_indexes: dict[str, SearchIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def get_index(path: str | os.PathLike, **kwargs) -> SearchIndex:
+    """The process-wide SearchIndex for path (opened once, shared by threads)."""
+    key = os.path.abspath(path)
+    with _indexes_lock:
+        ix = _indexes.get(key)
+        if ix is None:
+            ix = _indexes[key] = SearchIndex(key, **kwargs)
+        return ix

@@ -1,0 +1,281 @@
+"""Search query syntax and highlighting: "exact phrase", -exclude, OR, glossary expansion.
+
+Turns a user's query into Whoosh query objects over the title/body fields, and marks matches
+in result text as escaped HTML. Imports whoosh (silenced) and forum.search_analysis only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from forum.search_analysis import (
+    DEFAULT_MODE,
+    STOP_EN,
+    TOKEN_RE,
+    Glossary,
+    fold,
+    segment_cjk,
+    stem,
+    term_spans,
+    terms,
+)
+
+with warnings.catch_warnings():
+    for _cat in (SyntaxWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=_cat, module=r".*\bwhoosh\b")
+    from whoosh import query as wq
+
+TITLE_BOOST = 2.0
+SYNONYM_BOOST = 0.7
+MAX_CONCEPTS = 12
+MAX_QUERY_CHARS = 200
+
+class Or(wq.Or):
+    """Or as a binary tree of unions at every index size (keeps block-max skipping)."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+_QTOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass
+class Unit:
+    """One element of a parsed query: a word run or a quoted phrase, maybe negated."""
+
+    text: str
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass
+class Parsed:
+    """A parsed query: AND-ed groups (each an OR of units) plus excluded units."""
+
+    groups: list[list[Unit]] = field(default_factory=list)
+    excluded: list[Unit] = field(default_factory=list)
+
+
+def parse(q: str) -> Parsed:
+    """Split the query syntax: "phrase", -word, -"phrase", a OR b; other words are AND-ed."""
+    parsed = Parsed()
+    pending_or = False
+    for m in _QTOKEN_RE.finditer(q[:MAX_QUERY_CHARS]):
+        neg, phrase, word = m.group(1), m.group(2), m.group(3)
+        if phrase is not None:
+            unit = Unit(phrase, phrase=True, negated=bool(neg))
+        elif word == "OR":
+            pending_or = bool(parsed.groups)
+            continue
+        elif word.startswith("-") and len(word) > 1:
+            unit = Unit(word[1:], negated=True)
+        else:
+            unit = Unit(word.lstrip("+"))
+        if unit.negated:
+            parsed.excluded.append(unit)
+            pending_or = False
+        elif pending_or:
+            parsed.groups[-1].append(unit)
+            pending_or = False
+        else:
+            parsed.groups.append([unit])
+    return parsed
+
+
+def _field_query(term_list: list[str], boost: float = 1.0) -> wq.Query | None:
+    """Match a term sequence (a phrase when longer than one) in the title or the body."""
+    if not term_list:
+        return None
+    if len(term_list) == 1:
+        t = term_list[0]
+        return Or([wq.Term("title", t, boost=TITLE_BOOST * boost), wq.Term("body", t, boost=boost)])
+    return Or([
+        wq.Phrase("title", term_list, boost=TITLE_BOOST * boost),
+        wq.Phrase("body", term_list, boost=boost),
+    ])
+
+
+def entry_terms(entry: str, mode: str) -> list[str]:
+    """Index terms of a phrase or glossary entry; lone CJK characters inside mixed text drop."""
+    folded = fold(entry)
+    out = terms(folded, mode)
+    if len(out) > 1:
+        out = [t for t in out if len(t) > 1 or t.isascii()]
+    return out
+
+
+@dataclass
+class Concept:
+    """One meaning in the query: the user's words plus glossary synonyms (by entry text)."""
+
+    key: tuple[str, ...]
+    surface: str
+    synonyms: list[str]
+
+
+def concepts(units: list[Unit], glossary: Glossary, mode: str = DEFAULT_MODE) -> list[Concept]:
+    """Group the words of non-phrase units into concepts, matching glossary entries greedily."""
+    tokens: list[tuple[str, str]] = []  # (key part, surface)
+    for unit in units:
+        for cjk, word in TOKEN_RE.findall(fold(unit.text)):
+            if cjk:
+                tokens.extend((w, w) for w in segment_cjk(cjk, glossary, mode))
+            else:
+                tokens.append((stem(word), word))
+    out: list[Concept] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(glossary.max_words, len(tokens) - i), 0, -1):
+            key = tuple(t[0] for t in tokens[i : i + size])
+            if size > 1 and not all(k.isascii() for k in key):
+                continue
+            if glossary.has(key):
+                surface = " ".join(t[1] for t in tokens[i : i + size])
+                out.append(Concept(key, surface, glossary.expand(key)))
+                i += size
+                break
+        else:
+            key_part, surface = tokens[i]
+            if surface not in STOP_EN or len(tokens) == 1:
+                out.append(Concept((key_part,), surface, []))
+            i += 1
+    return out[:MAX_CONCEPTS]
+
+
+def concept_query(c: Concept, mode: str, synonyms: bool = True) -> wq.Query | None:
+    """The user's word OR its synonyms (weighted lower)."""
+    own = _field_query(entry_terms(c.surface, mode))
+    parts = [own] if own is not None else []
+    if synonyms:
+        seen = {tuple(entry_terms(c.surface, mode))}
+        for syn in c.synonyms:
+            t = entry_terms(syn, mode)
+            if t and tuple(t) not in seen:
+                seen.add(tuple(t))
+                parts.append(_field_query(t, SYNONYM_BOOST))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Or(parts)
+
+
+@dataclass
+class Built:
+    """Whoosh queries for one user query: strict (all groups) and relaxed (any group)."""
+
+    strict: wq.Query | None
+    relaxed: wq.Query | None
+    highlight_terms: frozenset[str]
+    english_words: list[str]
+
+
+def build(q: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> Built:
+    """Build the strict (AND) and relaxed (OR, used when AND finds nothing) queries."""
+    parsed = parse(q)
+    required: list[wq.Query] = []
+    hl: set[str] = set()
+    for group in parsed.groups:
+        alts: list[wq.Query] = []
+        for unit in group:
+            if unit.phrase:
+                t = entry_terms(unit.text, mode)
+                fq = _field_query(t)
+                if fq is not None:
+                    alts.append(fq)
+                    hl.update(t)
+            else:
+                for c in concepts([unit], glossary, mode) if len(group) > 1 else []:
+                    cq = concept_query(c, mode)
+                    if cq is not None:
+                        alts.append(cq)
+                        hl.update(_all_terms(cq))
+        if len(group) > 1:
+            if alts:
+                required.append(Or(alts))
+        else:
+            required.extend(alts)
+    # single-unit groups: re-run concept grouping across neighbouring units ("gas fee")
+    plain = [g[0] for g in parsed.groups if len(g) == 1 and not g[0].phrase]
+    for c in concepts(plain, glossary, mode):
+        cq = concept_query(c, mode)
+        if cq is not None:
+            required.append(cq)
+            hl.update(_all_terms(cq))
+    excluded = []
+    for unit in parsed.excluded:
+        fq = _field_query(entry_terms(unit.text, mode))
+        if fq is not None:
+            excluded.append(fq)
+    words = [w for _, w in TOKEN_RE.findall(fold(" ".join(u.text for g in parsed.groups for u in g)))]
+    if not required:
+        return Built(None, None, frozenset(), [])
+    strict = wq.And(required) if len(required) > 1 else required[0]
+    relaxed = Or(required, scale=0.9) if len(required) > 1 else None
+    if excluded:
+        neg = Or(excluded) if len(excluded) > 1 else excluded[0]
+        strict = wq.AndNot(strict, neg)
+        relaxed = wq.AndNot(relaxed, neg) if relaxed is not None else None
+    return Built(strict, relaxed, frozenset(hl), [w for w in words if w])
+
+
+def _all_terms(q: wq.Query) -> set[str]:
+    out = set()
+    for _fieldname, text in q.iter_all_terms():
+        out.add(text if isinstance(text, str) else text.decode("utf-8"))
+    return out
+
+
+# Highlighting ---------------------------------------------------------------------------------
+
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def match_spans(text: str, hl_terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Merged (start, end) character spans of `text` whose index terms are in hl_terms."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        # NFKC changed the length (ligatures etc.): fold char by char to keep offsets
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    spans: list[tuple[int, int]] = []
+    for term, start, end in term_spans(folded):
+        if term in hl_terms:
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+    return spans
+
+
+def mark(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escape text and wrap the spans in <mark>: the only tags a snippet ever contains."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append(MARK_OPEN + html.escape(text[start:end]) + MARK_CLOSE)
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, hl_terms: frozenset[str], width: int = 160) -> tuple[str, bool]:
+    """The best window of about `width` characters as safe HTML, and whether anything matched."""
+    text = " ".join(text.split())
+    spans = match_spans(text, hl_terms)
+    if not spans:
+        cut = text[:width]
+        return html.escape(cut) + ("…" if len(text) > width else ""), False
+    # window start = the span that begins the densest window
+    best_i, best_n, j = 0, 0, 0
+    for i, (start, _end) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= start + width:
+            j += 1
+        if j - i > best_n:
+            best_i, best_n = i, j - i
+    lo = max(0, spans[best_i][0] - width // 5)
+    hi = min(len(text), lo + width)
+    lo = max(0, min(lo, hi - width))
+    inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in spans if s < hi and e > lo]
+    body = mark(text[lo:hi], inside)
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""), True
