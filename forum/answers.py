@@ -19,7 +19,6 @@ from .errors import DomainError
 from .events import audit, index_later, notify
 from .extensions import db
 from .models import Category, Post, Thread, User, Vote, utcnow
-from .permissions import Actor
 
 
 class QueueView(StrEnum):

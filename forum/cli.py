@@ -63,7 +63,7 @@ def seed_demo(password: str) -> None:
     if not logins:
         click.echo("The forum already has threads; demo content not loaded.")
         return
-    click.echo("Demo log-ins (password for all: %s):" % password)
+    click.echo(f"Demo log-ins (password for all: {password}):")
     for role, name in logins:
         click.echo(f"  {role:<10} {name}")
 

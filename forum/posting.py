@@ -1,21 +1,29 @@
-"""How text becomes a stored post: length limits, the sensitive-data guard, rendering once,
-the outbound-link mark, thread counters and the search outbox row. Shared by threads and
-tickets; imports safety, markup, events, models. Callers commit.
+"""How text becomes a stored thread or post: length limits, the sensitive-data guard,
+rendering once, the outbound-link mark, counters, ticket bookkeeping and the search outbox
+row. Shared by threads and tickets; imports safety, markup, contacts, events, models.
+Callers check permissions and commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from . import contacts, markup, safety
 from .errors import DomainError
-from .events import index_later
+from .events import index_later, notify
 from .extensions import db
-from .models import Post, Thread, User, utcnow
+from .models import Category, ContactPref, DeviceOS, Post, Thread, TicketStatus, User, utcnow
+
+T = TypeVar("T")
 
 MAX_TITLE = 200
 MIN_TITLE = 6
@@ -80,9 +88,7 @@ def check_body(body: str, *, field: str = "body") -> str:
         raise DomainError(_l("Please write something."), field=field)
     limit = current_app.config["FORUM_MAX_POST_CHARS"]
     if len(body) > limit:
-        raise DomainError(
-            _l("Posts are limited to %(n)d characters.", n=limit), field=field
-        )
+        raise DomainError(_l("Posts are limited to %(n)d characters.", n=limit), field=field)
     return body
 
 
@@ -91,11 +97,13 @@ def has_outbound(source: str, html: str) -> bool:
     return 'class="ext"' in html or contacts.mentions_contact(source)
 
 
-def submitted_before(key: str | None) -> Post | None:
+def submitted_before(key: str | None, author: User) -> Post | None:
     """The post an earlier submit of the same form created, if any (double-submit guard)."""
     if not key:
         return None
-    return db.session.scalar(select(Post).where(Post.submission_key == key))
+    return db.session.scalar(
+        select(Post).where(Post.submission_key == key, Post.author_id == author.id)
+    )
 
 
 def add_post(
@@ -123,14 +131,98 @@ def add_post(
     return post
 
 
-def touch_thread(thread: Thread, post: Post, author: User) -> None:
-    """Update a thread's counters after a reply."""
+@dataclass(frozen=True)
+class Question:
+    """What an asker fills in: the seed document's parts of a good question."""
+
+    title: str
+    body: str
+    device_os: str | None = None
+    app_version: str | None = None
+    happened_at: datetime | None = None
+    contact_pref: str | None = None
+    submission_key: str | None = None
+
+
+def start_thread(
+    author: User,
+    category: Category,
+    question: Question,
+    *,
+    private: bool = False,
+    personal_ok: bool = False,
+) -> Thread:
+    """Check and store a new thread with its question post (flushed, not committed)."""
+    title = check_title(question.title)
+    body = check_body(question.body)
+    texts = [Text("title", title), Text("body", body)]
+    guard(texts, public=not private, personal_ok=personal_ok)
+    thread = Thread(
+        category_id=category.id,
+        author_id=author.id,
+        title=title,
+        device_os=_choice(question.device_os, DeviceOS),
+        app_version=(question.app_version or "").strip()[:40] or None,
+        happened_at=_not_future(question.happened_at),
+        contact_pref=_choice(question.contact_pref, ContactPref),
+        last_poster_id=author.id,
+        is_private=private,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    add_post(author, thread, body, is_question=True, submission_key=question.submission_key)
+    return thread
+
+
+def after_reply(thread: Thread, post: Post, author: User) -> None:
+    """Counters, ticket bookkeeping and notifications after a reply."""
     now = post.created_at or utcnow()
     thread.reply_count = Thread.reply_count + 1
     thread.last_activity_at = now
     thread.last_poster_id = author.id
     if thread.first_response_at is None and author.id != thread.author_id:
         thread.first_response_at = now
+    ticket = thread.ticket if thread.is_private else None
+    if ticket is None:
+        notify(thread.author_id, "reply", actor=author, thread=thread, post=post)
+        return
+    if author.is_staff and author.id != thread.author_id:
+        ticket.first_staff_reply_at = ticket.first_staff_reply_at or now
+        ticket.status = TicketStatus.WAITING
+        notify(thread.author_id, "ticket_reply", actor=author, thread=thread, post=post)
+    else:
+        ticket.status = TicketStatus.OPEN
+        notify(ticket.assignee_id, "ticket_asker_reply", actor=author, thread=thread, post=post)
+
+
+def commit_once(
+    result: T, submission_key: str | None, author: User, from_earlier: Callable[[Post], T]
+) -> T:
+    """Commit; if a concurrent double submit won the race, return what it made instead."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = submitted_before(submission_key, author)
+        if earlier is None:
+            raise
+        return from_earlier(earlier)
+    return result
+
+
+def _choice(value: str | None, kind: type[StrEnum]) -> str | None:
+    if not value:
+        return None
+    if value not in {member.value for member in kind}:
+        raise DomainError(_l("Please pick one of the choices."))
+    return value
+
+
+def _not_future(when: datetime | None) -> datetime | None:
+    # The asker's local time, naive; a day of slack covers every time zone.
+    if when is not None and when > utcnow() + timedelta(days=1):
+        raise DomainError(_l("That date is in the future."), field="happened_at")
+    return when
 
 
 def rewrite_post(post: Post, body: str, editor: User) -> None:

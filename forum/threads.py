@@ -4,31 +4,31 @@ thread pages. Imports permissions, posting, events, models.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
-from .errors import DomainError
-from .events import audit, index_later, notify
+from .events import audit, index_later
 from .extensions import db
-from .models import Category, ContactPref, DeviceOS, Post, Thread, User, Vote, utcnow
+from .models import Category, Post, Thread, User, Vote, utcnow
 from .permissions import Actor
 from .posting import (
+    Question,
     Text,
     add_post,
+    after_reply,
     check_body,
     check_title,
+    commit_once,
     guard,
     rewrite_post,
+    start_thread,
     submitted_before,
-    touch_thread,
 )
 
 
@@ -40,7 +40,7 @@ class ListFilter(StrEnum):
 
 
 class AnswerOrder(StrEnum):
-    BEST = "best"      # accepted first, then votes, then time
+    BEST = "best"  # accepted first, then votes, then time
     OLDEST = "oldest"
     NEWEST = "newest"
 
@@ -204,41 +204,16 @@ def answers_by(author: User, page: int) -> Pagination:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def ask(
-    actor: User,
-    category: Category,
-    *,
-    title: str,
-    body: str,
-    device_os: str | None = None,
-    app_version: str | None = None,
-    happened_at: datetime | None = None,
-    contact_pref: str | None = None,
-    submission_key: str | None = None,
-    personal_ok: bool = False,
-) -> Thread:
-    """Start a public thread with its question; a repeated submit returns the first thread."""
+def ask(actor: User, category: Category, *, personal_ok: bool = False, **question: Any) -> Thread:
+    """Start a public thread with its question (fields of posting.Question); a repeated
+    submit returns the first thread."""
     permissions.require(permissions.can_start_thread(actor, category))
-    earlier = submitted_before(submission_key)
+    key = question.get("submission_key")
+    earlier = submitted_before(key, actor)
     if earlier is not None:
         return earlier.thread
-    title = check_title(title)
-    body = check_body(body)
-    guard([Text("title", title), Text("body", body)], public=True, personal_ok=personal_ok)
-    thread = Thread(
-        category_id=category.id,
-        author_id=actor.id,
-        title=title,
-        device_os=_choice(device_os, DeviceOS),
-        app_version=(app_version or "").strip()[:40] or None,
-        happened_at=_not_future(happened_at),
-        contact_pref=_choice(contact_pref, ContactPref),
-        last_poster_id=actor.id,
-    )
-    db.session.add(thread)
-    db.session.flush()
-    add_post(actor, thread, body, is_question=True, submission_key=submission_key)
-    return _commit_once(thread, submission_key, lambda post: post.thread)
+    thread = start_thread(actor, category, Question(**question), personal_ok=personal_ok)
+    return commit_once(thread, key, actor, lambda post: post.thread)
 
 
 def reply(
@@ -252,28 +227,14 @@ def reply(
     """Answer a thread; a repeated submit returns the first answer."""
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     permissions.require(permissions.can_reply(actor, thread))
-    earlier = submitted_before(submission_key)
+    earlier = submitted_before(submission_key, actor)
     if earlier is not None:
         return earlier
     body = check_body(body)
     guard([Text("body", body)], public=not thread.is_private, personal_ok=personal_ok)
     post = add_post(actor, thread, body, submission_key=submission_key)
-    touch_thread(thread, post, actor)
-    notify(thread.author_id, "reply", actor=actor, thread=thread, post=post)
-    return _commit_once(post, submission_key, lambda earlier: earlier)
-
-
-def _commit_once(result, submission_key, from_earlier):
-    """Commit; if a concurrent double submit won the race, return what it made instead."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        earlier = submitted_before(submission_key)
-        if earlier is None:
-            raise
-        return from_earlier(earlier)
-    return result
+    after_reply(thread, post, actor)
+    return commit_once(post, submission_key, actor, lambda earlier: earlier)
 
 
 def edit_post(
@@ -360,22 +321,6 @@ def move(actor: User, thread: Thread, category: Category) -> None:
     index_later("thread", thread.id)
     audit(actor, "move", thread, old=old, new=category.id)
     db.session.commit()
-
-
-def _choice(value: str | None, kind: type[StrEnum]) -> str | None:
-    if not value:
-        return None
-    if value not in {member.value for member in kind}:
-        raise DomainError(_l("Please pick one of the choices."))
-    return value
-
-
-def _not_future(when: datetime | None) -> datetime | None:
-    # The asker's local time, naive; a day of slack covers every time zone.
-    if when is not None and when > utcnow() + timedelta(days=1):
-        raise DomainError(_l("That date is in the future."), field="happened_at")
-    return when
-
 
 
 def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread, Post]]:

@@ -41,7 +41,9 @@ def test_accept_change_and_remove_are_audited(world):
     assert thread.accepted_post_id is None and not thread.is_solved
     rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(r.action, r.actor_id) for r in rows] == [
-        ("accept", volunteer.id), ("accept", staff.id), ("unaccept", volunteer.id)
+        ("accept", volunteer.id),
+        ("accept", staff.id),
+        ("unaccept", volunteer.id),
     ]
     assert json.loads(rows[1].detail) == {"post": second.id, "previous": first.id}
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
@@ -142,6 +144,7 @@ def test_list_filters_on_a_seeded_set(world):
     answers.accept(volunteer, make_answer(solved))
     answered = make_thread(make_user(), category, title="Answered not solved")
     make_answer(answered)
+
     # the fixture's thread is unanswered
     def titles(filter_):
         return {t.title for t in threads.category_page(category, 1, filter_).items}

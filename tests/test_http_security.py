@@ -102,7 +102,9 @@ def test_unsafe_next_is_refused(target):
     assert safe_next(target) is None
 
 
-@pytest.mark.parametrize("target", ["/", "/t/12", "/c/account?page=2", "/u/小林", "/search?q=%E8%BD%AC"])
+@pytest.mark.parametrize(
+    "target", ["/", "/t/12", "/c/account?page=2", "/u/小林", "/search?q=%E8%BD%AC"]
+)
 def test_safe_next_is_kept(target):
     assert safe_next(target) == target
 

@@ -50,8 +50,12 @@ def test_staff_only_categories(ctx):
 
 def test_double_submit_makes_one_thread_and_one_reply(ctx):
     category, author = make_category(), make_user()
-    first = threads.ask(author, category, title="Pending transfer", body="Help", submission_key="k1")
-    again = threads.ask(author, category, title="Pending transfer", body="Help", submission_key="k1")
+    first = threads.ask(
+        author, category, title="Pending transfer", body="Help", submission_key="k1"
+    )
+    again = threads.ask(
+        author, category, title="Pending transfer", body="Help", submission_key="k1"
+    )
     assert first.id == again.id
     r1 = threads.reply(author, first, "more info", submission_key="k2")
     r2 = threads.reply(author, first, "more info", submission_key="k2")
@@ -155,7 +159,9 @@ def test_query_count_is_constant_for_category_and_thread_pages(app, ctx, client)
     from forum import answers
 
     small = grow(2, 2)
-    answers.accept(volunteer, threads.answers_page(volunteer, small, 1, AnswerOrder.OLDEST).items[1])
+    answers.accept(
+        volunteer, threads.answers_page(volunteer, small, 1, AnswerOrder.OLDEST).items[1]
+    )
     counts_small = (
         _count_queries(app, lambda: client.get(f"/c/{category.slug}")),
         _count_queries(app, lambda: client.get(f"/t/{small.id}")),
