@@ -25,6 +25,7 @@ setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo
 db: setup
 	$(FLASK) db upgrade
 	$(FLASK) forum seed-demo
+	$(FLASK) forum search-sync
 
 
 run: db

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import cli, views
+from . import cli, search_outbox, views
 from .config import DEFAULTS, finish, from_environ
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -38,9 +38,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=views.select_locale, timezone_selector=views.select_timezone)
+    babel.init_app(
+        app, locale_selector=views.select_locale, timezone_selector=views.select_timezone
+    )
     login_manager.init_app(app)
 
     views.register(app)
     cli.register(app)
+    search_outbox.install(app)
     return app

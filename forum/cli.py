@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import accounts, categories, demo, markup
+from . import accounts, categories, demo, markup, search_outbox
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote
@@ -86,3 +86,35 @@ def rerender() -> None:
                 changed += 1
     db.session.commit()
     click.echo(f"Re-rendered {changed} bodies.")
+
+
+@forum.command("reindex")
+@click.option("--procs", default=2, show_default=True, help="Writer processes for the rebuild.")
+def reindex(procs: int) -> None:
+    """Rebuild this host's search indexes from the database."""
+    counts = search_outbox.rebuild(procs=procs)
+    click.echo(f"Indexed {counts['public']} public and {counts['private']} private posts.")
+
+
+@forum.command("search-sync")
+def search_sync() -> None:
+    """Apply pending search-outbox rows to this host's indexes."""
+    click.echo(f"Applied {search_outbox.sync()} outbox rows.")
+
+
+@forum.command("search-check")
+def search_check() -> None:
+    """Report drift between the database and this host's indexes (exit 1 if any)."""
+    report = search_outbox.drift()
+    for name, row in report.items():
+        click.echo(f"{name}: {row['indexed']} indexed, {row['missing']} missing, "
+                   f"{row['extra']} extra")  # fmt: skip
+    if any(row["missing"] or row["extra"] for row in report.values()):
+        raise SystemExit(1)
+
+
+@forum.command("search-prune")
+@click.option("--days", default=7, show_default=True)
+def search_prune(days: int) -> None:
+    """Delete applied outbox rows older than DAYS."""
+    click.echo(f"Deleted {search_outbox.prune(days)} old outbox rows.")

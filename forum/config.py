@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_SEARCH_DIR": None,
     # Extra synonym groups an operator adds to the built-in glossary (same format).
     "FORUM_SYNONYMS_FILE": None,
+    # How often each process applies outbox rows written by other processes or hosts
+    # (seconds; 0 turns the poller off, as in tests).
+    "FORUM_SEARCH_POLL_SECONDS": 1.0,
     "FORUM_NAME": "TPWallet Community",
     # Brand words a member's username may not imitate (folded, like the built-in staff words).
     "FORUM_BRAND_NAMES": ["tpwallet", "tokenpocket", "tp钱包"],
@@ -69,6 +72,8 @@ def _coerce(raw: str, default: Any) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, list):
         return [part.strip() for part in raw.split(",") if part.strip()]
     return raw

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import g
+
 from .extensions import db
 from .models import AuditEntry, Notification, Post, SearchOutbox, Thread, User
 
@@ -49,5 +51,7 @@ def notify(
 
 
 def index_later(kind: str, object_id: int) -> None:
-    """Queue a search-index change ("post" or "thread") in the current transaction."""
+    """Queue a search-index change ("post" or "thread") in the current transaction; the
+    outbox is applied when this app context ends (search_outbox.install)."""
     db.session.add(SearchOutbox(kind=kind, object_id=object_id))
+    g.search_dirty = True

@@ -8,18 +8,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateTimeLocalField,
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from .models import ContactPref, DeviceOS
+from .models import ContactPref, DeviceOS, EscalationReason, TicketPriority, TicketStatus
 
 DEVICE_CHOICES = [
     SelectChoice("", _l("Choose…")),
@@ -154,3 +154,63 @@ class CategoryForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     category = SelectField(_l("Move to"), validators=[DataRequired()])
+
+
+REASON_CHOICES = [
+    SelectChoice(EscalationReason.ACCOUNT_DATA, _l("Account data (balances, records, addresses)")),
+    SelectChoice(EscalationReason.IDENTITY, _l("Identity or contact details")),
+    SelectChoice(EscalationReason.LOST_FUNDS, _l("Lost or stolen funds")),
+    SelectChoice(EscalationReason.OTHER, _l("Other sensitive matter")),
+]
+
+
+class EscalateForm(FlaskForm):
+    reason = SelectField(_l("Why should this be private?"), choices=REASON_CHOICES)
+    confirm = BooleanField(
+        _l("I understand: only the asker and staff will see this thread from now on."),
+        validators=[DataRequired(message=_l("Please confirm."))],
+    )
+
+
+class TicketForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice(TicketStatus.OPEN, _l("Open")),
+            SelectChoice(TicketStatus.WAITING, _l("Waiting for the asker")),
+            SelectChoice(TicketStatus.RESOLVED, _l("Resolved")),
+            SelectChoice(TicketStatus.CLOSED, _l("Closed")),
+        ],
+    )
+    priority = SelectField(
+        _l("Priority"),
+        choices=[
+            SelectChoice(TicketPriority.LOW, _l("Low")),
+            SelectChoice(TicketPriority.NORMAL, _l("Normal")),
+            SelectChoice(TicketPriority.HIGH, _l("High")),
+            SelectChoice(TicketPriority.URGENT, _l("Urgent")),
+        ],
+    )
+    assignee = SelectField(_l("Assignee"), validators=[Optional()])
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Internal note (staff only)"), validators=[DataRequired(), Length(max=20000)]
+    )
+
+
+class RateForm(FlaskForm):
+    rating = SelectField(
+        _l("How was the support?"),
+        choices=choices([(str(n), "★" * n) for n in range(5, 0, -1)]),
+        validators=[DataRequired()],
+    )
+    comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Length(max=1000)])
+
+
+class OpenTicketForm(FlaskForm):
+    username = StringField(_l("Member"), validators=[DataRequired(), Length(max=64)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    title = StringField(_l("Subject"), validators=[DataRequired(), Length(min=6, max=200)])
+    body = TextAreaField(_l("First message"), validators=[DataRequired(), Length(max=20000)])

@@ -13,7 +13,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from forum import create_app
+from forum import create_app, search_outbox
 from forum.extensions import db, limiter
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
@@ -69,6 +69,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # The limiter runs for real; tests that check a limit lower it (see `limits`).
             **LOOSE_LIMITS,
             "FORUM_SEARCH_DIR": str(instance / "search"),
+            "FORUM_SEARCH_POLL_SECONDS": 0,
         }
     )
     app.test_client_class = IsolatedClient
@@ -91,6 +92,10 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
         db.session.remove()
+        for name in (search_outbox.PUBLIC, search_outbox.PRIVATE):
+            ix = search_outbox.index(name)
+            if ix.load_progress().last_id or ix.doc_count():
+                ix.clear()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":

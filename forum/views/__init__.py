@@ -34,9 +34,9 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from . import admin, answers, auth, categories, main, threads, users
+    from . import admin, answers, auth, categories, main, threads, tickets, users
 
-    for module in (main, auth, users, categories, threads, answers, admin):
+    for module in (main, auth, users, categories, threads, answers, tickets, admin):
         app.register_blueprint(module.bp)
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"
@@ -54,6 +54,9 @@ def register(app: Flask) -> None:
         os_choices=labels.os_choices,
         contact_label=labels.contact_label,
         role_label=labels.role_label,
+        ticket_status_label=labels.ticket_status_label,
+        priority_label=labels.priority_label,
+        reason_label=labels.reason_label,
         can_roles=permissions.role_choices,
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,

@@ -49,6 +49,9 @@ NOTIFICATIONS = {
     "ticket_reply": _l("Staff replied to your private ticket “%(title)s”"),
     "ticket_status": _l("Your ticket “%(title)s” changed status"),
     "made_public": _l("Your ticket “%(title)s” is public again"),
+    "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
+    "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
+    "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
 }
 
 
@@ -64,3 +67,30 @@ def notification_text(note) -> str:
 
 def duration(delta) -> str:
     return format_timedelta(delta, threshold=1.0)
+
+
+TICKET_STATUS = {
+    "open": _l("Open"),
+    "waiting": _l("Waiting for the asker"),
+    "resolved": _l("Resolved"),
+    "closed": _l("Closed"),
+}
+PRIORITY = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
+REASONS = {
+    "account_data": _l("Account data"),
+    "identity": _l("Identity"),
+    "lost_funds": _l("Lost or stolen funds"),
+    "other": _l("Other"),
+}
+
+
+def ticket_status_label(code: str) -> str:
+    return str(TICKET_STATUS.get(code, code))
+
+
+def priority_label(code: str) -> str:
+    return str(PRIORITY.get(code, code))
+
+
+def reason_label(code: str) -> str:
+    return str(REASONS.get(code, code))

@@ -7,14 +7,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions, threads
+from .. import permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import PersonalDataFound, SecretRefused
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
+from .tickets import panel_context
 
 bp = Blueprint("threads", __name__)
+QUESTION_FIELDS = (
+    "title", "body", "device_os", "app_version", "happened_at", "contact_pref", "submission_key"
+)  # fmt: skip
 
 
 def _category_choices(form) -> None:
@@ -28,19 +32,13 @@ def ask():
     form = AskForm(category=request.args.get("category"))
     _category_choices(form)
     if form.validate_on_submit():
+        category = threads.get_category(form.category.data)
+        question = {name: form[name].data for name in QUESTION_FIELDS}
+        # A private question goes straight to staff; personal data is expected there.
+        start = tickets.ask_privately if form.private.data else threads.ask
         try:
-            thread = threads.ask(
-                current_user,
-                threads.get_category(form.category.data),
-                title=form.title.data,
-                body=form.body.data,
-                device_os=form.device_os.data,
-                app_version=form.app_version.data,
-                happened_at=form.happened_at.data,
-                contact_pref=form.contact_pref.data,
-                submission_key=form.submission_key.data,
-                personal_ok=form.personal_ok.data == "1",
-            )
+            thread = start(current_user, category, personal_ok=form.personal_ok.data == "1",
+                           **question)  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
         return redirect(url_for("threads.show", thread_id=thread.id))
@@ -62,6 +60,7 @@ def show(thread_id: int):
         order=order,
         voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
         form=ReplyForm(),
+        **panel_context(thread),
     )
 
 

@@ -1,0 +1,257 @@
+"""The database is the truth, the indexes are derived (design rule 6): this module applies the
+search outbox to this host's two indexes (public, and staff-only for tickets), rebuilds them,
+and reports drift. Imports search, markup, models, extensions.
+
+Every change reads the thread's current state from the database, so applying a row twice or
+late is harmless; each index keeps its own progress, so every app host can feed its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import joinedload
+
+from . import markup
+from .extensions import db
+from .models import Post, SearchOutbox, Thread, User, utcnow
+from .search import Doc, SearchIndex, get_index
+
+PUBLIC, PRIVATE = "public", "private"
+BATCH = 500
+
+
+def index(name: str = PUBLIC) -> SearchIndex:
+    """This host's index of public threads, or (PRIVATE) of tickets for staff search."""
+    config = current_app.config
+    return get_index(
+        Path(config["FORUM_SEARCH_DIR"]) / name,
+        public=name == PUBLIC,
+        glossary_extra=config.get("FORUM_SYNONYMS_FILE"),
+    )
+
+
+def belongs(thread: Thread, name: str) -> bool:
+    """Which index may hold a thread: public threads the public one, tickets the private one."""
+    if thread.is_deleted:
+        return False
+    return thread.is_private == (name == PRIVATE)
+
+
+def _doc(thread: Thread, post: Post, author: str) -> Doc:
+    return Doc(
+        post_id=post.id,
+        thread_id=thread.id,
+        category_id=thread.category_id,
+        is_question=post.is_question,
+        is_accepted=post.id == thread.accepted_post_id,
+        thread_solved=thread.accepted_post_id is not None,
+        title=thread.title,
+        body=markup.to_text(post.body_source),
+        author_name=author,
+        created_at=post.created_at,
+        thread_created_at=thread.created_at,
+    )
+
+
+@dataclass
+class _Changes:
+    upserts: list[Doc]
+    delete_posts: set[int]
+    delete_threads: set[int]
+
+
+def _changes_for(rows: list[SearchOutbox], name: str) -> _Changes:
+    """What the outbox rows mean for one index, read from the database now."""
+    changes = _Changes([], set(), set())
+    post_ids = {r.object_id for r in rows if r.kind == "post"}
+    thread_ids = {r.object_id for r in rows if r.kind == "thread"}
+    posts = db.session.scalars(
+        select(Post).where(Post.id.in_(post_ids)).options(joinedload(Post.thread))
+    ).all()
+    changes.delete_posts |= post_ids - {p.id for p in posts}
+    for post in posts:
+        if post.thread_id in thread_ids:
+            continue  # the whole thread is refreshed below
+        if belongs(post.thread, name) and not post.is_deleted:
+            changes.upserts.append(_doc(post.thread, post, _author(post)))
+        else:
+            changes.delete_posts.add(post.id)
+    for thread_id in thread_ids:
+        changes.delete_threads.add(thread_id)
+        changes.upserts.extend(_thread_docs(thread_id, name))
+    return changes
+
+
+def _thread_docs(thread_id: int, name: str) -> list[Doc]:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or not belongs(thread, name):
+        return []
+    rows = db.session.execute(
+        select(Post, User.username)
+        .join(User, User.id == Post.author_id)
+        .where(Post.thread_id == thread_id, Post.is_deleted.is_(False))
+    )
+    return [_doc(thread, post, username) for post, username in rows]
+
+
+def _author(post: Post) -> str:
+    return db.session.scalar(select(User.username).where(User.id == post.author_id)) or ""
+
+
+def _pending(progress, limit: int) -> list[SearchOutbox]:
+    recheck = progress.ids_to_recheck()
+    condition = SearchOutbox.id > progress.last_id
+    if recheck:
+        condition = or_(condition, SearchOutbox.id.in_(recheck))
+    stmt = select(SearchOutbox).where(condition).order_by(SearchOutbox.id).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def apply_pending(limit: int = BATCH) -> int:
+    """Apply outbox rows this host's indexes have not seen yet; returns rows applied.
+    A locked or failing index raises and keeps its rows for the next call."""
+    applied = 0
+    for name in (PUBLIC, PRIVATE):
+        ix = index(name)
+        progress = ix.load_progress()
+        rows = _pending(progress, limit)
+        if not rows:
+            continue
+        changes = _changes_for(rows, name)
+        ix.write(
+            changes.upserts,
+            delete_post_ids=changes.delete_posts,
+            delete_thread_ids=changes.delete_threads,
+            progress=progress.advance(r.id for r in rows),
+        )
+        applied = max(applied, len(rows))
+    db.session.rollback()  # end the read transaction; nothing was written to the database
+    return applied
+
+
+def sync(limit: int = BATCH) -> int:
+    """Apply everything pending, batch after batch."""
+    total = 0
+    while (done := apply_pending(limit)) > 0:
+        total += done
+    return total
+
+
+def purge_thread(thread_id: int) -> None:
+    """Remove a thread from the public index right now (escalation); raises on failure."""
+    index(PUBLIC).write(delete_thread_ids=[thread_id])
+
+
+def rebuild(procs: int = 2) -> dict[str, int]:
+    """Rebuild both indexes from the database; returns documents per index."""
+    last = db.session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc()).limit(1))
+    counts = {}
+    for name in (PUBLIC, PRIVATE):
+        ix = index(name)
+        progress = type(ix.load_progress())(last_id=last or 0)
+        docs = list(_all_docs(name)) if procs <= 1 else _all_docs(name)
+        ix.rebuild(docs, procs=procs, progress=progress)
+        counts[name] = ix.doc_count()
+    db.session.rollback()
+    return counts
+
+
+def _all_docs(name: str) -> Iterator[Doc]:
+    stmt = (
+        select(Post, Thread, User.username)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(User, User.id == Post.author_id)
+        .where(Post.is_deleted.is_(False), Thread.is_deleted.is_(False))
+        .where(Thread.is_private.is_(name == PRIVATE))
+        .order_by(Post.id)
+        .execution_options(yield_per=2000)
+    )
+    for post, thread, username in db.session.execute(stmt):
+        yield _doc(thread, post, username)
+
+
+def drift() -> dict[str, dict[str, int]]:
+    """Posts the database and each index disagree about (after applying what is pending)."""
+    sync()
+    report = {}
+    for name in (PUBLIC, PRIVATE):
+        expected = set(
+            db.session.scalars(
+                select(Post.id)
+                .join(Thread, Thread.id == Post.thread_id)
+                .where(Post.is_deleted.is_(False), Thread.is_deleted.is_(False))
+                .where(Thread.is_private.is_(name == PRIVATE))
+            )
+        )
+        indexed = index(name).post_ids()
+        report[name] = {
+            "missing": len(expected - indexed),
+            "extra": len(indexed - expected),
+            "indexed": len(indexed),
+        }
+    db.session.rollback()
+    return report
+
+
+def prune(days: int = 7) -> int:
+    """Delete outbox rows older than `days` (a host offline longer than that reindexes)."""
+    cutoff = utcnow() - timedelta(days=days)
+    gone = db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at < cutoff))
+    db.session.commit()
+    return gone.rowcount or 0
+
+
+# --- applying after commits, and polling for other hosts' changes -----------------------------
+
+
+def install(app: Flask) -> None:
+    """Apply the outbox when an app context that wrote to it ends; poll for other hosts."""
+
+    @app.teardown_appcontext
+    def _apply_after_context(_exc: BaseException | None) -> None:
+        if g.pop("search_dirty", False):
+            _apply_quietly()
+
+    interval = float(app.config["FORUM_SEARCH_POLL_SECONDS"])
+    if interval > 0:
+        _Poller(app, interval).start_once()
+
+
+def _apply_quietly() -> None:
+    try:
+        sync()
+    except Exception:  # noqa: BLE001 - the rows stay in the outbox; the poller retries
+        current_app.logger.warning("search outbox not applied yet; will retry", exc_info=True)
+        db.session.rollback()
+
+
+class _Poller:
+    """One daemon thread per process that applies rows written by other processes or hosts."""
+
+    _started: set[int] = set()
+    _lock = threading.Lock()
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        self.app, self.interval = app, interval
+
+    def start_once(self) -> None:
+        with self._lock:
+            if id(self.app) in self._started:
+                return
+            self._started.add(id(self.app))
+        threading.Thread(target=self._run, name="search-outbox", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            with self.app.app_context():
+                _apply_quietly()
+
