@@ -109,6 +109,8 @@ class AskForm(SubmissionForm):
     private = BooleanField(
         _l("This involves my account or funds: ask staff privately instead"),
     )
+    # Set once the asker has seen similar threads (live with JavaScript, or on a preview step).
+    checked_similar = HiddenField(default="")
 
 
 class ReplyForm(SubmissionForm):

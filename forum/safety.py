@@ -135,6 +135,25 @@ _ZH_KEYWORD = re.compile(
 )
 _EN_KEYWORD = re.compile(r"(?:seed|mnemonic|recovery|secret|backup)(?:[\s_-]*(?:phrase|words?))?")
 _EN_KEYWORD_ANY_CASE = re.compile(_EN_KEYWORD.pattern, re.IGNORECASE)
+_EN_KEYWORD_STEMS = (b"seed", b"mnemonic", b"recovery", b"secret", b"backup")
+# A cheaper test first. English: 8 list words in a row among the ASCII letter runs of the UTF-8
+# bytes (bytes.translate/split run in C). Chinese: 8 list characters in a row among the runs of
+# Chinese characters, counting only runs of one character. Both hold for every run the exact
+# patterns find, so they only save time.
+_RUN8 = b"\x01" * _MIN_RUN
+_EN_BYTES = frozenset(w.encode() for w in _EN_WORDS)
+_EN_TABLE = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+_ZH_ANY = frozenset(c for words in _ZH_LISTS for c in words)
+
+
+def _phrase_prefilter(text: str, raw: bytes, ascii_only: bool) -> tuple[bool, bool]:
+    """Could the text hold 8+ separated (English, Chinese) list words? False means surely not."""
+    english = _RUN8 in bytes(map(_EN_BYTES.__contains__, raw.translate(_EN_TABLE).split()))
+    if ascii_only:
+        return english, False
+    return english, _RUN8 in bytes(map(_ZH_ANY.__contains__, _ZH_RUN.findall(text)))
+
+
 _CONNECTOR = re.compile(r"[\s:：=\"'“”‘’「」『』【】\[\]()（）]*")
 _COPULAS = ("如下", "是", "为", "為")
 
@@ -142,6 +161,9 @@ _COPULAS = ("如下", "是", "为", "為")
 def _skip_connector(text: str, pos: int) -> int:
     m = _CONNECTOR.match(text, pos)
     return m.end() if m else pos
+
+
+_TRIM_LIMIT = 120
 
 
 def _valid_windows(indices: list[int]) -> list[tuple[int, int]]:
@@ -165,8 +187,9 @@ def _valid_windows(indices: list[int]) -> list[tuple[int, int]]:
 def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
     """Spans of runs of >= 8 list words; tokens are (word index or -1, start, end).
 
-    A run longer than 12 words is trimmed to its windows with a valid checksum, so that list
-    words around a phrase ("… please help") stay; any rest of 8+ words is reported too.
+    A run of 13 to 120 words is trimmed to its windows with a valid checksum, so that list
+    words around a phrase ("… please help") stay; any rest of 8+ words is reported too. Longer
+    runs are not prose: they are reported whole (and the checksum work stays bounded).
     """
     first = -1
     for i in range(len(tokens) + 1):
@@ -176,7 +199,8 @@ def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int
             continue
         if first >= 0 and i - first >= _MIN_RUN:
             run = tokens[first:i]
-            windows = _valid_windows([t[0] for t in run]) if len(run) > 12 else []
+            trim = 12 < len(run) <= _TRIM_LIMIT
+            windows = _valid_windows([t[0] for t in run]) if trim else []
             if not windows:
                 yield run[0][1], run[-1][2]
             rest = 0
@@ -189,32 +213,38 @@ def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int
         first = -1
 
 
-def _recovery_phrases(text: str, out: list[Finding]) -> None:
-    for pre in _EN_PREPASS.finditer(text):
-        for cand in _EN_CANDIDATE.finditer(text, max(0, pre.start() - 8), pre.end()):
-            tokens = [
-                (_EN_WORDS.get(m.group().lower(), -1), m.start(), m.end())
-                for m in _EN_TOKEN.finditer(text, cand.start(), cand.end())
-            ]
-            for start, end in _phrase_spans(tokens):
-                out.append(Finding(KIND_RECOVERY_PHRASE, start, end))
-    if text.isascii():  # O(1): no Chinese phrase possible
-        return
-    for pre in _ZH_PREPASS.finditer(text):
-        for cand in _ZH_CANDIDATE.finditer(text, max(0, pre.start() - 1), pre.end()):
-            chars = [
-                (m.group(), m.start(), m.end()) for m in _ZH_TOKEN.finditer(text, *cand.span())
-            ]
-            for words in _ZH_LISTS:
-                tokens = [(words.get(c, -1), a, b) for c, a, b in chars]
+def _recovery_phrases(text: str, raw: bytes, ascii_only: bool, out: list[Finding]) -> None:
+    english, chinese = _phrase_prefilter(text, raw, ascii_only)
+    if english:
+        for pre in _EN_PREPASS.finditer(text):
+            for cand in _EN_CANDIDATE.finditer(text, max(0, pre.start() - 8), pre.end()):
+                tokens = [
+                    (_EN_WORDS.get(m.group().lower(), -1), m.start(), m.end())
+                    for m in _EN_TOKEN.finditer(text, cand.start(), cand.end())
+                ]
                 for start, end in _phrase_spans(tokens):
                     out.append(Finding(KIND_RECOVERY_PHRASE, start, end))
-    lower = text.lower()
-    if len(lower) == len(text):
-        english = _EN_KEYWORD.finditer(lower)
-    else:  # a few characters change length when lower-cased
-        english = _EN_KEYWORD_ANY_CASE.finditer(text)
-    for kw in [*_ZH_KEYWORD.finditer(text), *english]:
+    if ascii_only:  # no Chinese phrase possible
+        return
+    if chinese:
+        for pre in _ZH_PREPASS.finditer(text):
+            for cand in _ZH_CANDIDATE.finditer(text, max(0, pre.start() - 1), pre.end()):
+                chars = [
+                    (m.group(), m.start(), m.end()) for m in _ZH_TOKEN.finditer(text, *cand.span())
+                ]
+                for words in _ZH_LISTS:
+                    tokens = [(words.get(c, -1), a, b) for c, a, b in chars]
+                    for start, end in _phrase_spans(tokens):
+                        out.append(Finding(KIND_RECOVERY_PHRASE, start, end))
+    keywords = list(_ZH_KEYWORD.finditer(text))
+    raw_lower = raw.lower()  # bytes.lower: ASCII only, fast
+    if any(stem in raw_lower for stem in _EN_KEYWORD_STEMS):
+        lower = text.lower()
+        if len(lower) == len(text):
+            keywords += _EN_KEYWORD.finditer(lower)
+        else:  # a few characters change length when lower-cased
+            keywords += _EN_KEYWORD_ANY_CASE.finditer(text)
+    for kw in keywords:
         pos = _skip_connector(text, kw.end())
         # A run glued to the keyword is ordinary prose ("助记词丢了怎么办…"): require a colon,
         # space, quote or 是/为 between them.
@@ -275,48 +305,81 @@ def _is_xprv(token: str) -> bool:
     return payload is not None and len(payload) == 78
 
 
-# Context words around a 64-hex string. Scanned left to right, so "public key" is consumed as
-# public before "key" alone could match. The nearest context word (before or after) decides.
-_HEX_CONTEXT = re.compile(
-    r"(?P<public>(?i:public[\s_-]*key|pub[\s_-]*key|(?<![a-z])tx(?:ids?|ns?|s|[\s_-]*hash(?:es)?|"
-    r"[\s_-]*id)?(?![a-z])|(?:block|tx|transaction)?hash(?:es)?(?![a-z])|transactions?(?![a-z])"
-    r"|explorer|(?<![a-z])[a-z]*scan(?![a-z])|oklink|blockchair|mempool|(?<![a-z])block(?![a-z])"
-    r"|(?<![a-z])(?:transfer(?:s|red|ring)?|sen[dt]|sending|deposit(?:s|ed)?|"
-    r"withdraw(?:s|als?|n|ing)?|pending|(?:un)?confirm(?:s|ed|ations?)?|stuck|fail(?:s|ed)?|"
-    r"receipt|receiv(?:e|ed)|arrived?|refund(?:ed)?|swap(?:s|ped)?|approv(?:e|ed|al)|"
-    r"payments?|paid)(?![a-z]))"
-    r"|交易|哈希|散列|[转轉][账賬帳出入走了]|[到入][账賬帳]|充[值币幣]|提[现現币幣]|打包|[确確][认認]"
-    r"|[区區][块塊]|[浏瀏][览覽]器|[记記][录錄]|[订訂]单|[订訂]單|[付收]款|[这那一這][笔筆]|[闪閃][兑兌]"
-    r"|[兑兌][换換]|授[权權]|失[败敗]|卡住|[未没沒]到|公[钥鑰]|回[执執]|查[询詢]|查一下)"
-    r"|(?P<secret>(?i:priv(?:ate)?[\s_-]*key|secret[\s_-]*key|(?<![a-z])key(?:s)?(?![a-z])"
-    r"|(?<![a-z])seed(?![a-z])|mnemonic|entropy)|私[钥鑰]|[密秘][钥鑰]|助[记記][词詞]|[种種]子)"
+# Context words around a 64-hex string; the nearest one (before or after) decides. "public" means
+# a transaction/explorer/transfer/hash/public-key word: the hex is public data.
+_PUBLIC_WORDS = frozenset([
+    "tx", "txid", "txids", "txn", "txns", "txs", "txhash", "txhashes", "hash", "hashes",
+    "blockhash", "transaction", "transactions", "explorer", "block", "blocks", "transfer",
+    "transfers", "transferred", "transferring", "send", "sent", "sending", "deposit", "deposits",
+    "deposited", "withdraw", "withdraws", "withdrawal", "withdrawals", "withdrawn", "withdrawing",
+    "pending", "confirm", "confirms", "confirmed", "confirmation", "confirmations", "unconfirmed",
+    "stuck", "fail", "fails", "failed", "receipt", "receive", "received", "arrive", "arrived",
+    "refund", "refunded", "swap", "swaps", "swapped", "approve", "approved", "approval", "payment",
+    "payments", "paid", "oklink", "blockchair", "mempool", "pubkey", "publickey",
+])  # fmt: skip
+_SECRET_WORDS = frozenset(
+    ["key", "keys", "privkey", "privatekey", "secretkey", "seed", "mnemonic", "entropy"]
 )
+_PUBLIC_ZH = [
+    "交易", "哈希", "散列", "转账", "轉賬", "轉帳", "转出", "轉出", "转入", "轉入", "转走", "轉走",
+    "转了", "轉了", "到账", "到賬", "到帳", "入账", "入賬", "入帳", "充值", "充币", "充幣", "提现",
+    "提現", "提币", "提幣", "打包", "确认", "確認", "区块", "區塊", "浏览器", "瀏覽器", "记录", "記錄",
+    "订单", "訂單", "付款", "收款", "这笔", "那笔", "一笔", "這筆", "那筆", "闪兑", "閃兌", "兑换",
+    "兌換", "授权", "授權", "失败", "失敗", "卡住", "未到", "没到", "沒到", "公钥", "公鑰", "回执",
+    "回執", "查询", "查詢", "查一下",
+]  # fmt: skip
+_SECRET_ZH = ["私钥", "私鑰", "密钥", "密鑰", "秘钥", "秘鑰", "助记词", "助記詞", "种子", "種子"]
+_ZH_CONTEXT_KIND = {w: "public" for w in _PUBLIC_ZH} | {w: "secret" for w in _SECRET_ZH}
+_ZH_CONTEXT = re.compile("|".join(sorted(_ZH_CONTEXT_KIND, key=len, reverse=True)))
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
 _CONTEXT_BEFORE = 80
 _CONTEXT_AFTER = 40
 _URL_HINT = re.compile(r"://|[A-Za-z0-9-]+\.[A-Za-z]{2,}[/#?]")
 
 
+def _word_kind(word: str, previous: str) -> str | None:
+    word = word.lower()
+    if word in _PUBLIC_WORDS or word.endswith("scan"):  # etherscan, tronscan, bscscan …
+        return "public"
+    if word in _SECRET_WORDS:
+        return "public" if previous in ("public", "pub") else "secret"
+    return None
+
+
 def _inside_url(text: str, start: int) -> bool:
     """True when the token starting at ``start`` is part of a URL (e.g. an explorer link)."""
     lo = max(0, start - 200)
-    head = text[lo:start]
-    cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"), head.rfind("\u3000"))
-    return _URL_HINT.search(head, cut + 1) is not None
+    cut = max(text.rfind(ws, lo, start) for ws in (" ", "\n", "\t", "\u3000"))
+    return _URL_HINT.search(text, max(lo, cut + 1), start) is not None
 
 
 def _hex_context(text: str, start: int, end: int, lo: int) -> str | None:
     """Return 'secret', 'public' or None for the context word nearest to text[start:end]."""
     best: str | None = None
-    best_dist = _CONTEXT_BEFORE + 1
-    for m in _HEX_CONTEXT.finditer(text, max(lo, start - _CONTEXT_BEFORE), start):
-        dist = start - m.end()
-        if dist < best_dist or (dist == best_dist and m.lastgroup == "secret"):
-            best, best_dist = m.lastgroup, dist
-    for m in _HEX_CONTEXT.finditer(text, end, end + _CONTEXT_AFTER):
-        dist = m.start() - end
-        if dist < best_dist:
-            best, best_dist = m.lastgroup, dist
-        break  # later matches after the hex are farther away
+    best_end = -1
+    lo = max(lo, start - _CONTEXT_BEFORE)
+    words = list(_ASCII_WORD.finditer(text, lo, start))
+    for i in range(len(words) - 1, -1, -1):  # nearest first
+        kind = _word_kind(words[i].group(), words[i - 1].group().lower() if i else "")
+        if kind is not None:
+            best, best_end = kind, words[i].end()
+            break
+    for m in _ZH_CONTEXT.finditer(text, lo, start):
+        if m.end() > best_end or (m.end() == best_end and best == "public"):
+            best, best_end = _ZH_CONTEXT_KIND[m.group()], m.end()
+    best_dist = start - best_end if best is not None else _CONTEXT_BEFORE + 1
+    hi = end + _CONTEXT_AFTER
+    previous = ""
+    for m in _ASCII_WORD.finditer(text, end, hi):
+        kind = _word_kind(m.group(), previous)
+        previous = m.group().lower()
+        if kind is not None:
+            if m.start() - end < best_dist:
+                best, best_dist = kind, m.start() - end
+            break
+    after = _ZH_CONTEXT.search(text, end, hi)
+    if after and after.start() - end < best_dist:
+        best = _ZH_CONTEXT_KIND[after.group()]
     return best
 
 
@@ -339,7 +402,13 @@ _LIST_GAP = re.compile(
 )
 
 
-def _keys(text: str, out: list[Finding]) -> None:
+_ALNUM_TABLE = bytes(97 if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+_ALNUM50 = b"a" * 50
+
+
+def _keys(text: str, raw: bytes, out: list[Finding]) -> None:
+    if _ALNUM50 not in raw.translate(_ALNUM_TABLE):  # no run of 50 letters/digits at all
+        return
     prev_end = 0
     prev_secret: bool | None = None
     for m in _LONG_TOKEN.finditer(text):
@@ -424,14 +493,33 @@ _INTL_PHONE = re.compile(
     r"\+(?<![0-9A-Za-z_+]\+)[1-9](?:(?:[ -]|[ ]?\(|\)[ ]?)?[0-9]){7,14}"
     r"(?<=[0-9]{3})(?![0-9A-Za-z_])(?![.,][0-9])"
 )
-_PHONE_CONTEXT = re.compile(
-    r"(?P<phone>(?i:phone|mobile|tel(?![a-z])|cell|whats\s*app|telegram|call|sms|contact)"
-    r"|电话|電話|手机|手機|联系|聯系|聯繫|微信|短信|致电)"
-    r"|(?P<number>(?i:order|invoice|ticket|ref(?![a-z])|uid|(?<![a-z])id(?![a-z])|nonce|height"
-    r"|block|amount|balance|total|fee|gas|price|limit|timestamp|time|sun|wei|qty|volume|hash)"
-    r"|[订訂]单|[订訂]單|单号|單號|编号|編號|流水|工单|工單|高度|[区區][块塊]|金额|金額|数量|數量"
-    r"|余额|餘額|手续费|手續費|价格|價格|时间|時間|合计|合計|共计|共計|能量|带宽|帶寬|[#№])"
-)
+# Words before a digit run: the nearest one says phone, or says it is some other number.
+_PHONE_WORDS = {
+    **dict.fromkeys(
+        ["phone", "phones", "telephone", "cellphone", "mobile", "tel", "cell", "whatsapp", "whats",
+         "telegram", "call", "calls", "sms", "contact", "wechat"],
+        "phone",
+    ),
+    **dict.fromkeys(
+        ["order", "orders", "invoice", "ticket", "ref", "uid", "id", "nonce", "height", "block",
+         "amount", "balance", "total", "fee", "fees", "gas", "gasprice", "gaslimit", "price",
+         "limit", "timestamp", "time", "sun", "wei", "qty", "volume", "hash"],
+        "number",
+    ),
+}  # fmt: skip
+_PHONE_ZH = {
+    **dict.fromkeys(
+        ["电话", "電話", "手机", "手機", "联系", "聯系", "聯繫", "微信", "短信", "致电", "致電"],
+        "phone",
+    ),
+    **dict.fromkeys(
+        ["订单", "訂單", "单号", "單號", "编号", "編號", "流水", "工单", "工單", "高度", "区块",
+         "區塊", "金额", "金額", "数量", "數量", "余额", "餘額", "手续费", "手續費", "价格", "價格",
+         "时间", "時間", "合计", "合計", "共计", "共計", "能量", "带宽", "帶寬", "#", "№"],
+        "number",
+    ),
+}  # fmt: skip
+_PHONE_ZH_CONTEXT = re.compile("|".join(sorted(map(re.escape, _PHONE_ZH), key=len, reverse=True)))
 _PHONE_CONTEXT_BEFORE = 40
 _AMOUNT_UNIT = re.compile(
     r"\s*(?:(?i:usdt|usdc|trx|eth|btc|bnb|sol|matic|ht|okb|tp|sun|wei|gwei|sats?|satoshis?|gas"
@@ -453,9 +541,16 @@ def _is_phone(text: str, start: int, end: int) -> bool:
     """Reject digit runs that the surrounding words make an amount, order number, height …"""
     if _AMOUNT_UNIT.match(text, end):
         return False
-    verdict = "phone"
-    for m in _PHONE_CONTEXT.finditer(text, max(0, start - _PHONE_CONTEXT_BEFORE), start):
-        verdict = m.lastgroup or verdict  # the last match is the nearest one
+    lo = max(0, start - _PHONE_CONTEXT_BEFORE)
+    verdict, verdict_end = "phone", -1
+    for m in reversed(list(_ASCII_WORD.finditer(text, lo, start))):  # nearest first
+        kind = _PHONE_WORDS.get(m.group().lower())
+        if kind is not None:
+            verdict, verdict_end = kind, m.end()
+            break
+    for z in _PHONE_ZH_CONTEXT.finditer(text, lo, start):
+        if z.end() > verdict_end:
+            verdict, verdict_end = _PHONE_ZH[z.group()], z.end()
     return verdict == "phone"
 
 
@@ -543,8 +638,10 @@ def _normalize(findings: list[Finding]) -> list[Finding]:
 
 def _secrets(text: str) -> list[Finding]:
     out: list[Finding] = []
-    _recovery_phrases(text, out)
-    _keys(text, out)
+    raw = text.encode("utf-8", "surrogatepass")
+    ascii_only = text.isascii()
+    _recovery_phrases(text, raw, ascii_only, out)
+    _keys(text, raw, out)
     _keystores(text, out)
     return _normalize(out)
 

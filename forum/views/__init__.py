@@ -34,9 +34,9 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from . import admin, answers, auth, categories, main, threads, tickets, users
+    from . import admin, answers, auth, categories, main, search, threads, tickets, users
 
-    for module in (main, auth, users, categories, threads, answers, tickets, admin):
+    for module in (main, auth, users, categories, threads, answers, tickets, search, admin):
         app.register_blueprint(module.bp)
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"

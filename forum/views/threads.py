@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions, threads, tickets
+from .. import discovery, permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import PersonalDataFound, SecretRefused
@@ -32,6 +32,9 @@ def ask():
     form = AskForm(category=request.args.get("category"))
     _category_choices(form)
     if form.validate_on_submit():
+        similar = _similar_first(form)
+        if similar:
+            return render_template("threads/ask.html", form=form, similar=similar)
         category = threads.get_category(form.category.data)
         question = {name: form[name].data for name in QUESTION_FIELDS}
         # A private question goes straight to staff; personal data is expected there.
@@ -43,6 +46,14 @@ def ask():
             return _refused(error, form, "threads/ask.html")
         return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template("threads/ask.html", form=form)
+
+
+def _similar_first(form: AskForm) -> list:
+    """Without JavaScript, the first submit shows similar solved threads before posting."""
+    if form.checked_similar.data or form.private.data:
+        return []
+    form.checked_similar.data = "1"
+    return discovery.similar(current_user, form.title.data)
 
 
 @bp.get("/t/<int:thread_id>")

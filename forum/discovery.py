@@ -1,0 +1,145 @@
+"""Finding past solutions: the search page, similar questions while asking, and staff search
+of tickets. Every hit is re-checked against the database (design rule 7), and snippets are
+cut from the database's current text, so a stale index entry can never show anything.
+
+Imports permissions, search_outbox (the indexes), markup, models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from . import markup, permissions, search_outbox
+from .extensions import db
+from .models import Post, Thread, User
+from .permissions import Actor
+from .search import Hit
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the search form can narrow by."""
+
+    category_ids: tuple[int, ...] = ()
+    solved: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"  # or "newest"
+
+
+@dataclass
+class Result:
+    thread: Thread
+    hit: Hit
+
+
+@dataclass
+class Results:
+    query: str
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    suggestion: str | None = None
+    capped: bool = False
+
+
+def _texts_for(condition):
+    """A text_for callable for the engine: (title, plain text) of posts the reader may see."""
+
+    def text_for(post_ids: list[int]) -> dict[int, tuple[str, str]]:
+        rows = db.session.execute(
+            select(Post.id, Thread.title, Post.body_source)
+            .join(Thread, Thread.id == Post.thread_id)
+            .where(Post.id.in_(post_ids), Post.is_deleted.is_(False), condition)
+        )
+        return {pid: (title, markup.to_text(body)) for pid, title, body in rows}
+
+    return text_for
+
+
+def _visible(hits: list[Hit], condition) -> list[Result]:
+    """Keep the hits whose thread the database says are visible, in the engine's order."""
+    if not hits:
+        return []
+    threads = db.session.scalars(
+        select(Thread)
+        .where(Thread.id.in_([h.thread_id for h in hits]), condition)
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+    ).all()
+    by_id = {t.id: t for t in threads}
+    return [Result(by_id[h.thread_id], h) for h in hits if h.thread_id in by_id]
+
+
+def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Results:
+    """Public threads matching the query, with highlighted snippets and a "did you mean"."""
+    query = query.strip()[:200]
+    if not query:
+        return Results(query)
+    condition = permissions.public_threads()
+    found = search_outbox.index(search_outbox.PUBLIC).search(
+        query,
+        page=page,
+        per_page=PER_PAGE,
+        category_ids=filters.category_ids or None,
+        solved=filters.solved,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        sort=filters.sort,
+        text_for=_texts_for(condition),
+    )
+    suggestion = found.suggestion
+    if suggestion and not _finds_something(suggestion, condition):
+        suggestion = None
+    return Results(
+        query=query,
+        results=_visible(found.hits, condition),
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        suggestion=suggestion,
+        capped=found.capped,
+    )
+
+
+def _finds_something(query: str, condition) -> bool:
+    """Whether a suggested query leads to at least one thread the database calls public."""
+    hits = search_outbox.index(search_outbox.PUBLIC).search(query, per_page=10, highlight=False)
+    return bool(_visible(hits.hits, condition))
+
+
+def similar(actor: Actor, title: str, limit: int = 5) -> list[Result]:
+    """Public threads resembling a title being typed, solved first."""
+    title = title.strip()[:200]
+    if len(title) < 2:
+        return []
+    condition = permissions.public_threads()
+    hits = search_outbox.index(search_outbox.PUBLIC).similar(
+        title, limit=limit, text_for=_texts_for(condition)
+    )
+    return _visible(hits, condition)
+
+
+def search_tickets(actor: User, query: str, *, page: int = 1) -> Results:
+    """Staff search of private tickets (a separate index; no spelling suggestions)."""
+    permissions.require(permissions.can_search_private(actor))
+    query = query.strip()[:200]
+    if not query:
+        return Results(query)
+    condition = Thread.is_private.is_(True) & Thread.is_deleted.is_(False)
+    found = search_outbox.index(search_outbox.PRIVATE).search(
+        query, page=page, per_page=PER_PAGE, text_for=_texts_for(condition)
+    )
+    return Results(
+        query=query,
+        results=_visible(found.hits, condition),
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+    )

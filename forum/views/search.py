@@ -1,0 +1,68 @@
+"""The search page, the similar-questions endpoint, and staff search of tickets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import discovery, threads
+from ..discovery import Filters
+from . import page_arg
+
+bp = Blueprint("search", __name__)
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters() -> Filters:
+    slugs = set(request.args.getlist("category"))
+    solved = {"yes": True, "no": False}.get(request.args.get("solved", ""))
+    return Filters(
+        category_ids=tuple(c.id for c in threads.all_categories() if c.slug in slugs),
+        solved=solved,
+        date_from=_date("from"),
+        date_to=_date("to"),
+        sort="newest" if request.args.get("sort") == "newest" else "relevance",
+    )
+
+
+@bp.get("/search")
+def index():
+    query = request.args.get("q", "")
+    results = discovery.search(current_user, query, _filters(), page=page_arg())
+    return render_template(
+        "search/index.html", results=results, page=results, categories=threads.all_categories(),
+        args=request.args,
+    )  # fmt: skip
+
+
+@bp.get("/search/similar.json")
+def similar():
+    found = discovery.similar(current_user, request.args.get("title", ""))
+    return jsonify(
+        [
+            {
+                "title": r.thread.title,
+                "url": url_for("threads.show", thread_id=r.thread.id),
+                "solved": r.thread.is_solved,
+                "replies": r.thread.reply_count,
+            }
+            for r in found
+        ]
+    )
+
+
+@bp.get("/staff/search")
+@login_required
+def tickets():
+    g.private_page = True
+    query = request.args.get("q", "")
+    results = discovery.search_tickets(current_user, query, page=page_arg())
+    return render_template("search/tickets.html", results=results, page=results)
