@@ -22,8 +22,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 from forum import search_query as sq
-from forum.search_analysis import DEFAULT_MODE, GLOSSARY_PATH, Glossary, english_words, stem
-from forum.search_analysis import term_positions as _term_positions
+from forum.search_analysis import (
+    DEFAULT_MODE,
+    GLOSSARY_PATH,
+    CompiledGlossary,
+    Glossary,
+    english_words,
+    index_terms,
+    stem,
+    term_positions,
+)
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escape sequences: silence them for whoosh modules only.
@@ -33,14 +41,36 @@ with warnings.catch_warnings():
     from whoosh.analysis import Token, Tokenizer
     from whoosh.filedb.filestore import FileStorage
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
+    from whoosh.codec.whoosh3 import W3PerDocReader
     from whoosh.multiproc import MpWriter
     from whoosh.util.numeric import _length_byte_cache as _BYTE_TO_LENGTH
+
+_POSITIONS = formats.Positions()
+
+
+def _fast_doc_field_length(self, docnum, fieldname, default=0):
+    """W3PerDocReader.doc_field_length reading the segment's length bytes once per field.
+
+    Whoosh calls it for every posting while writing a segment (block statistics): reading the
+    column one struct at a time was a quarter of the indexing time. Same values as 2.7.4."""
+    cache = self.__dict__.setdefault("_forum_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        cr = self._cached_reader(f"_{fieldname}_len", W3_LENGTHS)
+        lengths = cache[fieldname] = (
+            b"" if cr is None else cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen))
+    lb = lengths[docnum] if docnum < len(lengths) else 0
+    return _BYTE_TO_LENGTH[lb] if lb else default
+
+
+W3PerDocReader.doc_field_length = _fast_doc_field_length
 
 RESULT_CAP = 1000          # threads: deeper pages are not served, totals say "1000+"
 CACHE_SIZE = 256           # query results kept per index, keyed by index generation
 WRITE_TIMEOUT = 10.0       # seconds a writer waits for the index lock before IndexBusy
 BOOST_SOLVED = 1.25        # every post of a solved thread
 BOOST_ACCEPTED = 1.6       # the accepted answer (instead of BOOST_SOLVED)
+TIER_MIN_MATCHES = 6000   # estimated posts above which the title tier is tried first
 GAP_WINDOW = 300.0         # seconds an outbox id below the high-water mark is re-checked
 _EPOCH = date(2000, 1, 1)
 KIND_QUESTION, KIND_ANSWER, KIND_ACCEPTED = 0, 1, 2
@@ -90,7 +120,7 @@ class SearchPage:
     page: int
     per_page: int
     capped: bool = False
-    relaxed: bool = False      # no thread had every word: showing threads with any of them
+    relaxed: bool = False      # hits after the threads having every word have only some of them
     suggestion: str | None = None
 
     @property
@@ -113,33 +143,62 @@ class FoldingTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        items = sorted((p, term) for term, ps in _term_positions(value, self.mode).items()
+        items = sorted((p, term) for term, ps in term_positions(value, self.mode).items()
                        for p in ps)
         for pos, term in items:
-            t.text = term
-            t.boost = 1.0
-            t.stopped = False
+            t.text, t.boost, t.stopped = term, 1.0, False
             if positions:
                 t.pos = start_pos + pos
             yield t
 
 
-class BigramText(fields.TEXT):
-    """TEXT whose index() calls the fast analysis function directly (no token objects)."""
+# Compiled glossary used by fields while indexing in MpWriter's forked children, which read
+# the schema back from disk (the glossary is not pickled into the schema).
+_FORK_CG: CompiledGlossary | None = None
+
+
+class TextField(fields.TEXT):
+    """TEXT whose index() calls the fast analysis directly and adds glossary tokens.
+
+    Value: (title, body) for the "text" field (title words weigh double), a string otherwise."""
 
     def __init__(self, mode: str = DEFAULT_MODE):
         super().__init__(analyzer=FoldingTokenizer(mode), phrase=True)
         self.mode = mode
+        self.cg: CompiledGlossary | None = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["cg"] = None
+        return state
 
     def index(self, value, **kwargs):
-        encode = self.format.encode
-        for term, poss in _term_positions(value, self.mode).items():
-            n = len(poss)
-            yield term.encode("utf-8"), n, float(n), encode(poss)
+        cg = self.__dict__.get("cg") or _FORK_CG
+        if isinstance(value, tuple):
+            terms = index_terms(value[0], value[1], cg, self.mode)
+        else:
+            terms = index_terms("", value, cg, self.mode)
+        for term, (poss, weight) in terms.items():
+            yield term.encode("utf-8"), len(poss), weight, _encode_positions(poss)
+
+
+_ONE_POS: dict[int, bytes] = {}
+
+
+def _encode_positions(poss: list[int]) -> bytes:
+    """Whoosh's Positions encoding (pack_uint(n) + pickled deltas), single positions cached."""
+    if len(poss) == 1:
+        got = _ONE_POS.get(poss[0])
+        if got is None:
+            got = _POSITIONS.encode(poss)
+            if len(_ONE_POS) < 100_000:
+                _ONE_POS[poss[0]] = got
+        return got
+    return _POSITIONS.encode(poss)
 
 
 class SpellWords(fields.FieldType):
-    """Unstemmed English words (postings without frequencies): the did-you-mean vocabulary."""
+    """Unstemmed English words of questions (no frequencies): the did-you-mean vocabulary."""
 
     def __init__(self):
         self.format = formats.Existence()
@@ -155,19 +214,19 @@ class SpellWords(fields.FieldType):
 
 
 def make_schema(mode: str = DEFAULT_MODE, store_text: bool = False) -> fields.Schema:
-    """Small index: ids for deletes, three numeric columns, title/body postings, spell words."""
+    """Small index: ids for deletes, three numeric columns, text/title postings, spell words."""
     schema = fields.Schema(
         post_id=fields.ID(unique=True),
         thread_id=fields.ID,
         pid=fields.COLUMN(columns.NumericColumn("q")),
         tid=fields.COLUMN(columns.NumericColumn("q")),
         info=fields.COLUMN(columns.NumericColumn("q")),
-        title=BigramText(mode),
-        body=BigramText(mode),
+        text=TextField(mode),
+        title=TextField(mode),
         spell=SpellWords(),
     )
     if store_text:
-        schema.add("text", fields.STORED)
+        schema.add("stored_text", fields.STORED)
     return schema
 
 
@@ -184,19 +243,22 @@ def _info(doc: Doc) -> int:
 
 
 def _fields(doc: Doc, store_text: bool) -> dict:
+    title = doc.title if doc.is_question else ""
     f = {
         "post_id": str(doc.post_id), "thread_id": str(doc.thread_id),
         "pid": doc.post_id, "tid": doc.thread_id, "info": _info(doc),
-        "body": doc.body, "spell": f"{doc.title if doc.is_question else ''} {doc.body}",
+        "text": (title, doc.body),
     }
-    if doc.is_question and doc.title:
-        f["title"] = doc.title
+    if doc.is_question:
+        f["spell"] = f"{title} {doc.body}"
+        if title:
+            f["title"] = title
     if doc.is_accepted:
         f["_boost"] = BOOST_ACCEPTED
     elif doc.thread_solved:
         f["_boost"] = BOOST_SOLVED
     if store_text:
-        f["text"] = (doc.title if doc.is_question else "", doc.body)
+        f["stored_text"] = (title, doc.body)
     return f
 
 
@@ -269,6 +331,7 @@ class SearchIndex:
     """One on-disk index (public, or the staff-only one): write, rebuild, search, suggest."""
 
     PROGRESS_FILE = "outbox_progress.json"
+    META_FILE = "search_meta.json"
 
     def __init__(self, path: str | os.PathLike, *, mode: str = DEFAULT_MODE,
                  store_text: bool = False, public: bool = True,
@@ -282,19 +345,52 @@ class SearchIndex:
             self.ix = storage.open_index()
         else:
             self.ix = storage.create_index(make_schema(mode, store_text))
-        self.mode = self.ix.schema["body"].mode
-        self.store_text = "text" in self.ix.schema
+        schema = self.ix.schema
+        self.mode = schema["text"].mode
+        self.store_text = "stored_text" in schema
         self.glossary = Glossary.load(GLOSSARY_PATH, glossary_extra)
+        self.cg = CompiledGlossary(self.glossary, self.mode)
+        if not (self.path / self.META_FILE).exists():
+            self._save_meta()
         self.weighting = _FastBM25F(self._lengths)
         self._local = threading.local()
         self._write_lock = threading.Lock()
-        self._columns: dict[str, tuple] = {}
+        self._columns: dict = {}
         self._cache = _Lru(cache_size) if cache_size else None
+        self._searchers: list = []
+        self._searchers_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: str | os.PathLike, **kwargs) -> SearchIndex:
         """Open (or create) the index at path."""
         return cls(path, **kwargs)
+
+    def close(self) -> None:
+        """Close every searcher this object opened (in any thread)."""
+        with self._searchers_lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def glossary_changed(self) -> bool:
+        """True when the glossary differs from the one the index was built with (reindex)."""
+        try:
+            meta = json.loads((self.path / self.META_FILE).read_text())
+        except FileNotFoundError:
+            return True
+        return meta.get("glossary") != self.glossary.fingerprint()
+
+    def _save_meta(self) -> None:
+        _atomic_write(self.path / self.META_FILE,
+                      json.dumps({"glossary": self.glossary.fingerprint(), "mode": self.mode}))
 
     # -- generations and searchers
 
@@ -307,12 +403,18 @@ class SearchIndex:
         gen = self.generation
         cur = getattr(self._local, "searcher", None)
         if cur is None or self._local.gen != gen:
-            # a fresh searcher per generation (not refresh(): see docs/search.md)
-            self._local.searcher = cur = self.ix.searcher(weighting=self.weighting)
-            self._local.gen = gen
+            # A fresh searcher per generation, not Searcher.refresh() (docs/search.md). The old
+            # one belongs to this thread only, so it can be closed here.
+            new = self.ix.searcher(weighting=self.weighting)
+            with self._searchers_lock:
+                if cur is not None:
+                    cur.close()
+                    self._searchers.remove(cur)
+                self._searchers.append(new)
+            self._local.searcher, self._local.gen, cur = new, gen, new
         return cur, gen
 
-    def _lengths(self, reader, fieldname: str) -> bytes:
+    def _lengths(self, reader, fieldname: str) -> array:
         key = (reader.segment().segment_id(), fieldname)
         got = self._columns.get(key)
         if got is None:
@@ -323,24 +425,30 @@ class SearchIndex:
         key = reader.segment().segment_id()
         got = self._columns.get(key)
         if got is None:
-            got = tuple(_load_column(reader, name) for name in ("pid", "tid", "info"))
-            if len(self._columns) > 512:
+            if len(self._columns) > 1024:
                 self._columns.clear()
+            got = tuple(_load_column(reader, name) for name in ("pid", "tid", "info"))
             self._columns[key] = got
         return got
 
     # -- writing
 
-    def _locked_writer(self, timeout: float, **kwargs):
+    def _lock(self, timeout: float):
         lock = self.ix.lock("WRITELOCK")
         deadline = time.monotonic() + timeout
-        delay = 0.01
+        delay = 0.005
         while not lock.acquire(blocking=False):
             if time.monotonic() >= deadline:
                 raise IndexBusy(f"search index {self.path} is locked by another writer")
             time.sleep(delay)
-            delay = min(delay * 2, 0.2)
+            delay = min(delay * 2, 0.1)
         return lock
+
+    def _segment_writer(self, **kwargs):
+        w = writing.SegmentWriter(self.ix, _lk=False, compound=False, **kwargs)
+        for name in ("text", "title"):
+            w.schema[name].cg = self.cg
+        return w
 
     def write(self, upserts: Iterable[Doc] = (), *, delete_post_ids: Iterable[int] = (),
               delete_thread_ids: Iterable[int] = (), progress: OutboxProgress | None = None,
@@ -351,9 +459,9 @@ class SearchIndex:
         caller keeps its outbox rows to retry). `progress` is saved only after the commit.
         """
         with self._write_lock:
-            lock = self._locked_writer(timeout)
+            lock = self._lock(timeout)
             try:
-                w = writing.SegmentWriter(self.ix, _lk=False, compound=False)
+                w = self._segment_writer()
                 try:
                     for pid in delete_post_ids:
                         w.delete_by_term("post_id", str(pid))
@@ -372,25 +480,34 @@ class SearchIndex:
         return self.generation
 
     def rebuild(self, docs: Iterable[Doc], *, procs: int = 2, progress: OutboxProgress | None = None,
-                timeout: float = WRITE_TIMEOUT, limitmb: int = 256) -> int:
-        """Replace the whole index with docs (bulk path: procs processes, one segment each)."""
+                timeout: float = WRITE_TIMEOUT, limitmb: int = 512) -> int:
+        """Replace the whole index with docs (bulk path: procs processes, one segment each).
+
+        Feed docs oldest thread first: result order ties and "newest" scans follow it."""
+        global _FORK_CG
         with self._write_lock:
-            lock = self._locked_writer(timeout)
+            lock = self._lock(timeout)
             try:
                 sub = {"compound": False, "limitmb": limitmb}
                 if procs > 1:
-                    w = MpWriter(self.ix, procs=procs, multisegment=True, batchsize=256,
+                    _FORK_CG = self.cg  # forked children index with this glossary
+                    w = MpWriter(self.ix, procs=procs, multisegment=True, batchsize=512,
                                  subargs=sub, _lk=False, **sub)
+                    for name in ("text", "title"):
+                        w.schema[name].cg = self.cg
                 else:
-                    w = writing.SegmentWriter(self.ix, _lk=False, **sub)
+                    w = self._segment_writer(limitmb=limitmb)
                 try:
                     for doc in docs:
                         w.add_document(**_fields(doc, self.store_text))
+                    w.commit(mergetype=writing.CLEAR)
                 except BaseException:
                     w.cancel()
                     raise
-                w.commit(mergetype=writing.CLEAR)
+                finally:
+                    _FORK_CG = None
                 self._save_progress(progress or OutboxProgress())
+                self._save_meta()
             finally:
                 lock.release()
         return self.generation
@@ -402,10 +519,9 @@ class SearchIndex:
     def optimize(self, timeout: float = WRITE_TIMEOUT) -> None:
         """Merge all segments into one, dropping deleted documents and their words."""
         with self._write_lock:
-            lock = self._locked_writer(timeout)
+            lock = self._lock(timeout)
             try:
-                w = writing.SegmentWriter(self.ix, _lk=False, compound=False)
-                w.commit(optimize=True)
+                self._segment_writer().commit(optimize=True)
             finally:
                 lock.release()
 
@@ -417,9 +533,7 @@ class SearchIndex:
             return OutboxProgress()
 
     def _save_progress(self, progress: OutboxProgress) -> None:
-        tmp = self.path / f".{self.PROGRESS_FILE}.{os.getpid()}.{threading.get_ident()}"
-        tmp.write_text(progress.to_json())
-        os.replace(tmp, self.path / self.PROGRESS_FILE)
+        _atomic_write(self.path / self.PROGRESS_FILE, progress.to_json())
 
     def post_ids(self) -> set[int]:
         """Every live post id in the index (for drift checks against the database)."""
@@ -442,32 +556,50 @@ class SearchIndex:
                date_from: date | None = None, date_to: date | None = None,
                sort: str = "relevance", text_for: TextFor | None = None,
                highlight: bool = True) -> SearchPage:
-        """Threads matching q, best first (or newest first), with snippets and a suggestion."""
+        """Threads matching q, best first (or newest first), with snippets and a suggestion.
+
+        text_for(post_ids) -> {post_id: (title, body)} supplies the text to highlight (phase 2:
+        from the database); without it an index built with store_text uses its stored copy."""
         page, per_page = max(1, page), max(1, min(per_page, 100))
         cats = frozenset(category_ids) if category_ids else None
         s, gen = self._searcher()
         key = (q, page, per_page, cats, solved, date_from, date_to, sort, highlight, gen)
-        if self._cache is not None and text_for is None:
-            cached = self._cache.get(key)
-            if cached is not None:
-                return cached
+        cacheable = self._cache is not None and text_for is None
+        if cacheable and (cached := self._cache.get(key)) is not None:
+            return cached
         result = self._search(s, q, page, per_page, _accept(cats, solved, date_from, date_to),
                               sort, text_for, highlight)
-        if self._cache is not None and text_for is None:
+        if cacheable:
             self._cache.put(key, result)
         return result
 
     def _search(self, s, q, page, per_page, accept, sort, text_for, highlight) -> SearchPage:
-        built = sq.build(q, self.glossary, self.mode)
+        built = sq.build(q, self.glossary, self.cg)
         want = page * per_page
-        empty = SearchPage([], 0, page, per_page)
         if built.strict is None or want > RESULT_CAP:
-            return empty
+            return SearchPage([], 0, page, per_page)
+        top = total = None
+        if sort == "relevance" and built.strict.estimate_size(s.reader()) > TIER_MIN_MATCHES:
+            # Common words: rank the threads whose title matches (a title field of questions
+            # only, five times smaller) when they fill the page, instead of scoring every post.
+            titled = sq.build(q, self.glossary, self.cg, "title")
+            top, title_total = self._collect(s, titled.strict, want, accept, sort)
+            if len(top) < want:
+                top = None
+            elif title_total >= RESULT_CAP:
+                total = RESULT_CAP
+        if top is None:
+            top, total = self._collect(s, built.strict, want, accept, sort)
+        elif total is None:
+            total = self._count(s, built.strict, accept)
         relaxed = False
-        top, total = self._collect(s, built.strict, want, accept, sort)
-        if not top and built.relaxed is not None:
-            relaxed = True
-            top, total = self._collect(s, built.relaxed, want, accept, sort)
+        if len(top) < want and built.relaxed is not None:
+            # few threads have every word: follow them with threads that have some of them
+            more, total = self._collect(s, built.relaxed, want, accept, sort)
+            have = {h.thread_id for h in top}
+            extra = [h for h in more if h.thread_id not in have]
+            relaxed = bool(extra)
+            top = (top + extra)[:want]
         suggestion = self.suggest(q, _searcher=s) if self.public and total < 3 else None
         hits = top[(page - 1) * per_page : want]
         if highlight:
@@ -484,20 +616,18 @@ class SearchIndex:
         top = _TopThreads(k)
         exhaustive = True
         for sub, offset in s.leaf_searchers():
-            pids, tids, infos = self._segment_columns(sub.reader())
-            m = q.matcher(sub, ctx)
-            exhaustive &= _scan_scored(m, offset, tids, infos, accept, top)
+            _pids, tids, infos = self._segment_columns(sub.reader())
+            exhaustive &= _scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top)
         hits = [Hit(tid, 0, score) for score, tid, _g in top.ranked()]
-        self._fill_post_ids(s, hits, top)
-        total = len(top.best) if exhaustive else self._count(s, q, accept, ctx)
+        self._fill_hits(s, hits, top.best)
+        total = len(top.best) if exhaustive else self._count(s, q, accept)
         return hits, total
 
     def _collect_newest(self, s, q, k, accept, ctx):
         best: dict[int, tuple[int, int, int]] = {}  # tid -> (day, kind preference, global doc)
         for sub, offset in s.leaf_searchers():
             _pids, tids, infos = self._segment_columns(sub.reader())
-            m = q.matcher(sub, ctx)
-            for d in m.all_ids():
+            for d in q.matcher(sub, ctx).all_ids():
                 info = infos[d]
                 if not accept(info):
                     continue
@@ -506,26 +636,28 @@ class SearchIndex:
                 cur = best.get(tid)
                 if cur is None or pref > cur[1]:
                     best[tid] = (info >> 16, pref, offset + d)
-        ranked = heapq.nlargest(k, best.items(), key=lambda kv: (kv[1][0], kv[0]))
-        top = _TopThreads(k)
-        top.best = {tid: (1.0, g) for tid, (_day_, _p, g) in ranked}
+        ranked = heapq.nlargest(k, best.items(), key=lambda kv: (kv[1][0], kv[1][2]))
         hits = [Hit(tid, 0, 0.0) for tid, _ in ranked]
-        self._fill_post_ids(s, hits, top)
+        self._fill_hits(s, hits, {tid: (0.0, v[2]) for tid, v in ranked})
         return hits, len(best)
 
-    def _fill_post_ids(self, s, hits: list[Hit], top: _TopThreads) -> None:
+    def _fill_hits(self, s, hits: list[Hit], best: dict[int, tuple[float, int]]) -> None:
         subs = s.leaf_searchers()
         for hit in hits:
-            gdoc = top.best[hit.thread_id][1]
+            gdoc = best[hit.thread_id][1]
             for sub, offset in reversed(subs):
                 if gdoc >= offset:
                     pids, _tids, infos = self._segment_columns(sub.reader())
+                    info = infos[gdoc - offset]
                     hit.post_id = pids[gdoc - offset]
-                    hit.matched_in = _KIND_NAMES[(infos[gdoc - offset] >> 1) & 3]
-                    hit.solved = bool(infos[gdoc - offset] & 1)
+                    hit.matched_in = _KIND_NAMES[(info >> 1) & 3]
+                    hit.solved = bool(info & 1)
                     break
 
-    def _count(self, s, q, accept, ctx) -> int:
+    def _count(self, s, q, accept) -> int:
+        """Distinct threads matching q, counted up to RESULT_CAP (ids only, no scoring)."""
+        q = q.normalize()
+        ctx = s.context(weighting=self.weighting)
         seen: set[int] = set()
         for sub, _offset in s.leaf_searchers():
             _pids, tids, infos = self._segment_columns(sub.reader())
@@ -559,25 +691,24 @@ class SearchIndex:
         for hit in hits:
             docnum = s.document_number(post_id=str(hit.post_id))
             if docnum is not None:
-                out[hit.post_id] = tuple(s.stored_fields(docnum).get("text", ("", "")))
+                out[hit.post_id] = tuple(s.stored_fields(docnum).get("stored_text", ("", "")))
         return out
 
     def similar(self, text: str, limit: int = 5, *, text_for: TextFor | None = None) -> list[Hit]:
-        """Threads whose title/question resemble text (e.g. a title being typed), solved first."""
+        """Threads whose title resembles text (e.g. a title being typed), solved first."""
         s, _gen = self._searcher()
-        cs = sq.concepts([sq.Unit(text)], self.glossary, self.mode)
-        parts = [p for p in (sq.concept_query(c, self.mode) for c in cs) if p is not None]
+        hl: set[str] = set()
+        parts = [p for c in sq.concepts([sq.Unit(text)], self.glossary, self.mode)
+                 if (p := sq.concept_query(c, self.cg, "title", hl)) is not None]
         if not parts:
             return []
         q = sq.Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
-        hits, _total = self._collect(s, q, max(limit * 3, 10), _accept(None, None, None, None),
-                                     "relevance")
+        hits, _total = self._collect(s, q, max(limit * 3, 10), _accept_all, "relevance")
         best = hits[0].score if hits else 0.0
         hits = [h for h in hits if h.score >= best * 0.35]
         hits.sort(key=lambda h: (not h.solved, -h.score))
         hits = hits[:limit]
-        self._highlight(s, hits, frozenset(t for p in parts for _f, t in p.iter_all_terms()),
-                        text_for)
+        self._highlight(s, hits, frozenset(hl), text_for)
         return hits
 
     def suggest(self, q: str, *, _searcher=None) -> str | None:
@@ -590,9 +721,8 @@ class SearchIndex:
         for token in q.split():
             word = token.lower()
             if (word.isascii() and word.isalpha() and len(word) >= 4 and word not in sq.STOP_EN
-                    and not reader.doc_frequency("body", stem(word))
-                    and not reader.doc_frequency("title", stem(word))):
-                fix = self._closest_word(reader, word)
+                    and not reader.doc_frequency("text", stem(word))):
+                fix = _closest_word(reader, word)
                 if fix:
                     corrected.append(fix)
                     changed = True
@@ -601,23 +731,27 @@ class SearchIndex:
         if not changed:
             return None
         text = " ".join(corrected)
-        built = sq.build(text, self.glossary, self.mode)
-        if built.strict is None:
+        built = sq.build(text, self.glossary, self.cg)
+        # verify against live posts: a word left only by deleted posts finds nothing
+        if built.strict is None or not self._count(s, built.strict, _accept_all):
             return None
-        ctx = s.context(weighting=self.weighting)
-        # verify against live documents: words only left in deleted posts find nothing
-        found = self._count(s, built.strict.normalize(), _accept(None, None, None, None), ctx)
-        return text if found else None
+        return text
 
-    def _closest_word(self, reader, word: str) -> str | None:
-        maxdist = 1 if len(word) <= 5 else 2
-        best = None
-        for dist in range(1, maxdist + 1):
-            cands = list(reader.terms_within("spell", word, dist, prefix=1))
-            if cands:
-                best = max(cands, key=lambda w: reader.doc_frequency("spell", w))
-                break
-        return best
+
+def _closest_word(reader, word: str) -> str | None:
+    """The most frequent spelling-vocabulary word within 1 (short words) or 2 edits."""
+    for dist in range(1, (1 if len(word) <= 5 else 2) + 1):
+        cands = list(reader.terms_within("spell", word, dist, prefix=1))
+        if cands:
+            return max(cands, key=lambda w: (reader.doc_frequency("spell", w), w))
+    return None
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write a small file so that readers see the old or the new content, never a mix."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 class _FastBM25F(scoring.BM25F):
@@ -777,3 +911,11 @@ def get_index(path: str | os.PathLike, **kwargs) -> SearchIndex:
         if ix is None:
             ix = _indexes[key] = SearchIndex(key, **kwargs)
         return ix
+
+
+def close_all() -> None:
+    """Close and forget every index opened through get_index (app teardown, tests)."""
+    with _indexes_lock:
+        for ix in _indexes.values():
+            ix.close()
+        _indexes.clear()

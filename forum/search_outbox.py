@@ -222,36 +222,33 @@ def install(app: Flask) -> None:
 
     interval = float(app.config["FORUM_SEARCH_POLL_SECONDS"])
     if interval > 0:
-        _Poller(app, interval).start_once()
+        _start_poller(app, interval)
 
 
 def _apply_quietly() -> None:
     try:
         sync()
-    except Exception:  # noqa: BLE001 - the rows stay in the outbox; the poller retries
+    except Exception:  # the rows stay in the outbox; the poller retries
         current_app.logger.warning("search outbox not applied yet; will retry", exc_info=True)
         db.session.rollback()
 
 
-class _Poller:
-    """One daemon thread per process that applies rows written by other processes or hosts."""
+_POLLERS: set[int] = set()
+_POLLERS_LOCK = threading.Lock()
 
-    _started: set[int] = set()
-    _lock = threading.Lock()
 
-    def __init__(self, app: Flask, interval: float) -> None:
-        self.app, self.interval = app, interval
+def _start_poller(app: Flask, interval: float) -> None:
+    """One daemon thread per app and process applies rows written by other processes or
+    hosts (each gunicorn worker builds its app after the fork, so each gets its own)."""
+    with _POLLERS_LOCK:
+        if id(app) in _POLLERS:
+            return
+        _POLLERS.add(id(app))
 
-    def start_once(self) -> None:
-        with self._lock:
-            if id(self.app) in self._started:
-                return
-            self._started.add(id(self.app))
-        threading.Thread(target=self._run, name="search-outbox", daemon=True).start()
-
-    def _run(self) -> None:
+    def run() -> None:
         while True:
-            time.sleep(self.interval)
-            with self.app.app_context():
+            time.sleep(interval)
+            with app.app_context():
                 _apply_quietly()
 
+    threading.Thread(target=run, name="search-outbox", daemon=True).start()

@@ -12,15 +12,18 @@ import warnings
 from dataclasses import dataclass, field
 
 from forum.search_analysis import (
+    CJK_RUN_RE,
     DEFAULT_MODE,
     STOP_EN,
     TOKEN_RE,
+    CompiledGlossary,
     Glossary,
+    entry_terms,
+    entry_token,
     fold,
     segment_cjk,
     stem,
     term_spans,
-    terms,
 )
 
 with warnings.catch_warnings():
@@ -28,8 +31,8 @@ with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=_cat, module=r".*\bwhoosh\b")
     from whoosh import query as wq
 
-TITLE_BOOST = 2.0
-SYNONYM_BOOST = 0.7
+SYNONYM_BOOST = 0.5
+RUN_BOOST = 1.5  # extra score when a long CJK run appears verbatim
 MAX_CONCEPTS = 12
 MAX_QUERY_CHARS = 200
 
@@ -85,26 +88,17 @@ def parse(q: str) -> Parsed:
     return parsed
 
 
-def _field_query(term_list: list[str], boost: float = 1.0) -> wq.Query | None:
-    """Match a term sequence (a phrase when longer than one) in the title or the body."""
+def _field_query(fieldname: str, term_list: list[str], boost: float = 1.0,
+                 slop: int = 1) -> wq.Query | None:
+    """Match a term sequence (a phrase when longer than one) in one field.
+
+    A phrase scores the sum of its terms, so its boost is divided by its length: a 4-character
+    word (3 bigrams) weighs about as much as a 2-character one."""
     if not term_list:
         return None
     if len(term_list) == 1:
-        t = term_list[0]
-        return Or([wq.Term("title", t, boost=TITLE_BOOST * boost), wq.Term("body", t, boost=boost)])
-    return Or([
-        wq.Phrase("title", term_list, boost=TITLE_BOOST * boost),
-        wq.Phrase("body", term_list, boost=boost),
-    ])
-
-
-def entry_terms(entry: str, mode: str) -> list[str]:
-    """Index terms of a phrase or glossary entry; lone CJK characters inside mixed text drop."""
-    folded = fold(entry)
-    out = terms(folded, mode)
-    if len(out) > 1:
-        out = [t for t in out if len(t) > 1 or t.isascii()]
-    return out
+        return wq.Term(fieldname, term_list[0], boost=boost)
+    return wq.Phrase(fieldname, term_list, slop=slop, boost=boost / len(term_list))
 
 
 @dataclass
@@ -145,19 +139,25 @@ def concepts(units: list[Unit], glossary: Glossary, mode: str = DEFAULT_MODE) ->
     return out[:MAX_CONCEPTS]
 
 
-def concept_query(c: Concept, mode: str, synonyms: bool = True) -> wq.Query | None:
-    """The user's word OR its synonyms (weighted lower)."""
-    own = _field_query(entry_terms(c.surface, mode))
-    parts = [own] if own is not None else []
-    if synonyms:
-        seen = {tuple(entry_terms(c.surface, mode))}
-        for syn in c.synonyms:
-            t = entry_terms(syn, mode)
-            if t and tuple(t) not in seen:
-                seen.add(tuple(t))
-                parts.append(_field_query(t, SYNONYM_BOOST))
-    if not parts:
+def concept_query(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
+                  hl: set[str] | None = None) -> wq.Query | None:
+    """The user's word, OR its glossary group token (weighted lower); fills hl for highlighting."""
+    own = entry_terms(c.surface, cg.mode)
+    if not own:
         return None
+    if len(own) > 1 and (tuple(own) in cg.key_tokens):
+        exact = wq.Term(fieldname, entry_token(own))
+    else:
+        exact = _field_query(fieldname, own)
+    parts = [exact]
+    if len(own) > 1 and all(t.isascii() for t in own):
+        # English words of an entry that are not adjacent ("forgot my wallet password")
+        parts.append(wq.And([wq.Term(fieldname, t) for t in own], boost=SYNONYM_BOOST / len(own)))
+    parts += [wq.Term(fieldname, tok, boost=SYNONYM_BOOST) for tok in cg.group_tokens(tuple(own))]
+    if hl is not None:
+        hl.update(own)
+        for syn in c.synonyms:
+            hl.update(entry_terms(syn, cg.mode))
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
@@ -168,63 +168,52 @@ class Built:
     strict: wq.Query | None
     relaxed: wq.Query | None
     highlight_terms: frozenset[str]
-    english_words: list[str]
 
 
-def build(q: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> Built:
-    """Build the strict (AND) and relaxed (OR, used when AND finds nothing) queries."""
+def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "text") -> Built:
+    """Build the strict (AND) and relaxed (OR: fills a page the AND leaves short) queries."""
+    mode = cg.mode
     parsed = parse(q)
     required: list[wq.Query] = []
     hl: set[str] = set()
     for group in parsed.groups:
+        if len(group) == 1 and not group[0].phrase:
+            continue  # plain words: grouped into concepts below, across units ("gas fee")
         alts: list[wq.Query] = []
         for unit in group:
             if unit.phrase:
                 t = entry_terms(unit.text, mode)
-                fq = _field_query(t)
+                fq = _field_query(fieldname, t)
                 if fq is not None:
                     alts.append(fq)
                     hl.update(t)
             else:
-                for c in concepts([unit], glossary, mode) if len(group) > 1 else []:
-                    cq = concept_query(c, mode)
-                    if cq is not None:
-                        alts.append(cq)
-                        hl.update(_all_terms(cq))
-        if len(group) > 1:
-            if alts:
-                required.append(Or(alts))
-        else:
-            required.extend(alts)
-    # single-unit groups: re-run concept grouping across neighbouring units ("gas fee")
+                alts += [cq for c in concepts([unit], glossary, mode)
+                         if (cq := concept_query(c, cg, fieldname, hl)) is not None]
+        if alts:
+            required.append(Or(alts) if len(alts) > 1 else alts[0])
     plain = [g[0] for g in parsed.groups if len(g) == 1 and not g[0].phrase]
     for c in concepts(plain, glossary, mode):
-        cq = concept_query(c, mode)
+        cq = concept_query(c, cg, fieldname, hl)
         if cq is not None:
             required.append(cq)
-            hl.update(_all_terms(cq))
-    excluded = []
-    for unit in parsed.excluded:
-        fq = _field_query(entry_terms(unit.text, mode))
-        if fq is not None:
-            excluded.append(fq)
-    words = [w for _, w in TOKEN_RE.findall(fold(" ".join(u.text for g in parsed.groups for u in g)))]
+    excluded = [fq for u in parsed.excluded
+                if (fq := _field_query(fieldname, entry_terms(u.text, mode))) is not None]
     if not required:
-        return Built(None, None, frozenset(), [])
+        return Built(None, None, frozenset())
     strict = wq.And(required) if len(required) > 1 else required[0]
     relaxed = Or(required, scale=0.9) if len(required) > 1 else None
+    runs = [r for u in plain for r in CJK_RUN_RE.findall(fold(u.text)) if len(r) >= 3]
+    boosts = [fq for r in runs if (fq := _field_query(fieldname, entry_terms(r, mode), RUN_BOOST))]
+    if boosts:
+        extra = Or(boosts) if len(boosts) > 1 else boosts[0]
+        strict = wq.AndMaybe(strict, extra)
+        relaxed = wq.AndMaybe(relaxed, extra) if relaxed is not None else None
     if excluded:
         neg = Or(excluded) if len(excluded) > 1 else excluded[0]
         strict = wq.AndNot(strict, neg)
         relaxed = wq.AndNot(relaxed, neg) if relaxed is not None else None
-    return Built(strict, relaxed, frozenset(hl), [w for w in words if w])
-
-
-def _all_terms(q: wq.Query) -> set[str]:
-    out = set()
-    for _fieldname, text in q.iter_all_terms():
-        out.add(text if isinstance(text, str) else text.decode("utf-8"))
-    return out
+    return Built(strict, relaxed, frozenset(hl))
 
 
 # Highlighting ---------------------------------------------------------------------------------
