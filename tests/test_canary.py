@@ -1,0 +1,143 @@
+"""The canary: once a thread is escalated, its text reaches nobody but the asker and staff,
+through any page, list, search, suggestion, feed, notification or endpoint of the app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from forum import answers, search_outbox, threads, tickets
+from forum.models import Role
+from tests.factories import default_categories, make_answer, make_thread, make_user
+
+MARKER = "quokkavault"  # unique, alphabetic: the spelling suggester would consider it
+TITLE_MARKER = "Zebrafinch"
+TYPO = "quokkavalut"
+# Queries use other letter cases (search folds case), so a page that merely echoes the query
+# back does not look like a leak, while real content (lower case) would.
+Q_MARKER, Q_TITLE, Q_TYPO = MARKER.upper(), TITLE_MARKER.upper(), TYPO.upper()
+
+
+def _get_urls(app, ids: dict[str, object]) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = re.sub(r"<(?:[^:<>]+:)?" + arg + ">", str(ids[arg]), url)
+        urls.append(url)
+    return urls
+
+
+QUERY_VARIANTS = [
+    f"?q={Q_MARKER}", f"?q={Q_TYPO}", f"?title={Q_MARKER}", f"?q={Q_TITLE}", "?page=1",
+    "?tab=answers", "?show=unsolved", "?show=all", "?view=help", "?view=confirm", "?view=staff",
+    "?sort=newest", f"?title={Q_TITLE}%20{Q_MARKER}", f"?q={Q_MARKER}&sort=newest",
+    f"?q={Q_MARKER}&solved=yes",
+]  # fmt: skip
+
+
+@pytest.fixture
+def canary(ctx):
+    cats = default_categories()
+    asker = make_user("canary_asker")
+    volunteer = make_user("canary_volunteer", Role.VOLUNTEER)
+    member = make_user("canary_member")
+    staff = make_user("canary_staff", Role.STAFF)
+    thread = make_thread(
+        asker, cats[0], title=f"{TITLE_MARKER} wallet shows wrong balance",
+        body=f"My {MARKER} account balance is wrong after import.",
+    )  # fmt: skip
+    vol_post = make_answer(thread, volunteer, f"Check the {MARKER} network setting first.")
+    make_answer(thread, member, f"Same {MARKER} problem here.")
+    answers.vote(member, vol_post)
+    answers.confirm_solution(asker, vol_post)
+    answers.accept(staff, vol_post)
+    # Other public content, so lists and searches are not trivially empty.
+    other = make_thread(make_user(), cats[0], title="Normal question about gas fees")
+    make_answer(other, volunteer, "Gas fee depends on the network.")
+    search_outbox.sync()
+    public = search_outbox.index(search_outbox.PUBLIC)
+    assert public.search(MARKER).total == 1, "the canary must be findable before escalation"
+    tickets.escalate(staff, thread, "account_data")
+    search_outbox.sync()
+    ids = {"thread_id": thread.id, "post_id": vol_post.id, "user_id": asker.id,
+           "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css"}  # fmt: skip
+    return thread, ids, {"asker": asker, "volunteer": volunteer, "member": member, "staff": staff}
+
+
+def _pages(app, browser, ids):
+    usernames = [ids["username"], "canary_volunteer", "canary_member"]
+    for url in _get_urls(app, ids):
+        variants = [url + q for q in QUERY_VARIANTS] + [url]
+        if "/u/" in url:
+            variants += [url.replace(ids["username"], name) + "?tab=answers" for name in usernames]
+            variants += [url.replace(ids["username"], name) for name in usernames]
+        for variant in variants:
+            response = browser.get(variant)
+            yield variant, response
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "volunteer"])
+def test_canary_reaches_nobody_else(app, canary, login, client, who):
+    thread, ids, people = canary
+    browser = client if who == "anonymous" else login(people[who]).client
+    checked = 0
+    for url, response in _pages(app, browser, ids):
+        body = response.get_data(as_text=True)
+        assert MARKER not in body, f"{who} saw the marker at {url}"
+        assert TITLE_MARKER not in body, f"{who} saw the title at {url}"
+        assert response.status_code < 500, url
+        checked += 1
+    assert checked > 100
+    assert browser.get(f"/t/{thread.id}").status_code == 404
+
+
+def test_canary_gone_from_public_search_and_suggestions(app, canary):
+    public = search_outbox.index(search_outbox.PUBLIC)
+    for q in (MARKER, TYPO, TITLE_MARKER, f'"{MARKER} network"'):
+        found = public.search(q)
+        assert found.total == 0, q
+        assert not found.suggestion or MARKER not in found.suggestion, q
+    assert public.suggest(TYPO) is None
+    assert public.similar(f"{TITLE_MARKER} wallet balance") == []
+
+
+@pytest.mark.parametrize("who", ["asker", "staff"])
+def test_asker_and_staff_still_see_everything(canary, login, who):
+    thread, _ids, people = canary
+    browser = login(people[who])
+    page = browser.get(f"/t/{thread.id}").get_data(as_text=True)
+    assert MARKER in page and TITLE_MARKER in page
+    assert "Check the" in page  # the volunteer's reply is part of the ticket
+
+
+def test_staff_search_finds_the_ticket_privately(canary, login):
+    _thread, _ids, people = canary
+    staff_page = login(people["staff"]).get(f"/staff/search?q={Q_MARKER}").get_data(as_text=True)
+    assert TITLE_MARKER in staff_page
+    assert login(people["volunteer"]).get(f"/staff/search?q={MARKER}").status_code == 403
+
+
+def test_canary_survives_a_failed_purge_too(app, ctx, monkeypatch, client):
+    """Even if the public index still holds the text, the database re-check hides it."""
+    cats = default_categories()
+    staff = make_user("purge_staff", Role.STAFF)
+    thread = make_thread(make_user(), cats[0], title=f"{TITLE_MARKER} again",
+                         body=f"{MARKER} body text here")  # fmt: skip
+    search_outbox.sync()
+
+    def broken(*args, **kwargs):
+        raise OSError("index is on fire")
+
+    monkeypatch.setattr(search_outbox, "purge_thread", broken)
+    tickets.escalate(staff, thread, "identity")
+    monkeypatch.setattr(search_outbox.SearchIndex, "write", broken)  # the outbox can't apply
+    assert search_outbox.index(search_outbox.PUBLIC).search(MARKER).total == 1  # stale index
+    for url in (f"/search?q={Q_MARKER}", f"/search?q={Q_TYPO}",
+                f"/search/similar.json?title={Q_TITLE}"):  # fmt: skip
+        body = client.get(url).get_data(as_text=True)
+        assert MARKER not in body and TITLE_MARKER not in body, url
+    assert threads.get_thread(staff, thread.id).is_private
