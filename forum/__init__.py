@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, search_outbox, views
 from .config import DEFAULTS, finish, from_environ
@@ -33,6 +34,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(from_environ(dict(os.environ)))
     app.config.update(overrides)
     finish(app.config, app.instance_path)
+    if hops := app.config["FORUM_PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

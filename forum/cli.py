@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from . import accounts, categories, demo, markup, search_outbox
 from .errors import DomainError
 from .extensions import db
-from .models import Post, Role, TicketNote
+from .models import Post, Role, TicketNote, utcnow
 
 
 def register(app: Flask) -> None:
@@ -118,3 +120,23 @@ def search_check() -> None:
 def search_prune(days: int) -> None:
     """Delete applied outbox rows older than DAYS."""
     click.echo(f"Deleted {search_outbox.prune(days)} old outbox rows.")
+
+
+@forum.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False), required=False)
+def backup(target: str | None) -> None:
+    """Copy the SQLite database while the forum runs (SQLite's online backup API).
+    For PostgreSQL use pg_dump (docs/deploy.md)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException("This is PostgreSQL: back it up with pg_dump (docs/deploy.md).")
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    target = target or str(Path(current_app.instance_path) / "backups" / f"forum-{stamp}.db")
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    raw, copy = engine.raw_connection(), sqlite3.connect(target)
+    try:
+        raw.driver_connection.backup(copy)
+    finally:
+        copy.close()
+        raw.close()
+    click.echo(f"Backed up to {target}")

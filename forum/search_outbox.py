@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from . import markup
@@ -135,6 +135,12 @@ def apply_pending(limit: int = BATCH) -> int:
         applied = max(applied, len(rows))
     db.session.rollback()  # end the read transaction; nothing was written to the database
     return applied
+
+
+def pending_count() -> int:
+    """Outbox rows the public index of this host has not applied yet."""
+    last = index(PUBLIC).load_progress().last_id
+    return db.session.scalar(select(func.count(SearchOutbox.id)).where(SearchOutbox.id > last)) or 0
 
 
 def sync(limit: int = BATCH) -> int:

@@ -34,9 +34,10 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from . import admin, answers, auth, categories, main, search, threads, tickets, users
+    from . import admin, answers, auth, categories, main, search, staff, threads, tickets, users
 
-    for module in (main, auth, users, categories, threads, answers, tickets, search, admin):
+    blueprints = (main, auth, users, categories, threads, answers, tickets, search, staff, admin)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"
@@ -61,7 +62,6 @@ def register(app: Flask) -> None:
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
-        has_endpoint=lambda name: name in app.view_functions,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .. import accounts, threads
+from .. import accounts, metrics, threads
 from ..threads import ListFilter
 from . import enum_arg, page_arg
 from .safe_next import safe_next
@@ -46,3 +46,10 @@ def feed(slug: str | None):
     items = threads.feed_items(category)
     body = render_template("main/feed.xml", items=items, category=category)
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.get("/healthz")
+def healthz():
+    report = metrics.health()
+    healthy = report["database"] == "ok" and report["search"] == "ok"
+    return jsonify(status="ok" if healthy else "error", **report), 200 if healthy else 503

@@ -1,0 +1,134 @@
+"""Operator-facing pieces: health check, CLI commands, backup, config refusals, metrics."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from forum import answers, create_app, metrics, search_outbox, threads
+from forum.config import ConfigError
+from forum.extensions import db
+from forum.search import IndexBusy
+from forum.models import Role, User, utcnow
+from tests.conftest import PG_URL
+from tests.factories import default_categories, make_answer, make_thread, make_user
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production"})
+    with pytest.raises(ConfigError):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
+                    "SECRET_KEY": "short"})  # fmt: skip
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
+                      "SECRET_KEY": "x" * 40, "FORUM_SEARCH_POLL_SECONDS": 0})  # fmt: skip
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORUM_THREADS_PER_PAGE", "7")
+    monkeypatch.setenv("FORUM_ASKER_CAN_ACCEPT", "true")
+    monkeypatch.setenv("FORUM_BRAND_NAMES", "acme, acme钱包")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_SEARCH_POLL_SECONDS": 0})
+    assert app.config["FORUM_THREADS_PER_PAGE"] == 7
+    assert app.config["FORUM_ASKER_CAN_ACCEPT"] is True
+    assert app.config["FORUM_BRAND_NAMES"] == ["acme", "acme钱包"]
+    assert app.config["SECRET_KEY"]  # development: a random key kept in instance/
+
+
+def test_healthz(client, ctx):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+
+
+def test_create_user_reads_the_password_from_stdin(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["forum", "create-user", "官方客服", "--role", "staff"],
+                           input="a long staff password\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "官方客服"))
+    assert user.role == Role.STAFF
+    assert "a long staff password" not in result.output
+    short = runner.invoke(args=["forum", "create-user", "x_user"], input="short\n")
+    assert short.exit_code != 0 and "10 characters" in short.output
+
+
+def test_seed_demo_loads_once(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["forum", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and "volunteer" in result.output
+    latest = threads.latest_page(1, threads.ListFilter.ALL)
+    assert latest.total >= 40
+    assert len(threads.all_categories()) >= 5
+    again = runner.invoke(args=["forum", "seed-demo"])
+    assert "already has threads" in again.output
+    assert threads.latest_page(1, threads.ListFilter.ALL).total == latest.total
+
+
+def test_reindex_and_search_check(app, ctx):
+    cats = default_categories()
+    make_answer(make_thread(make_user(), cats[0], title="Index me please"))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["forum", "reindex", "--procs", "1"]).exit_code == 0
+    result = runner.invoke(args=["forum", "search-check"])
+    assert result.exit_code == 0, result.output
+    assert "public: 2 indexed, 0 missing, 0 extra" in result.output
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's online backup; PostgreSQL uses pg_dump")
+def test_backup_copies_a_live_sqlite_database(app, ctx, tmp_path):
+    make_thread(make_user(), default_categories()[0], title="Back me up please")
+    target = tmp_path / "copy.db"
+    result = app.test_cli_runner().invoke(args=["forum", "backup", str(target)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(target) as conn:
+        titles = [row[0] for row in conn.execute("select title from threads")]
+    assert titles == ["Back me up please"]
+
+
+def test_forum_figures(ctx):
+    cats = default_categories()
+    staff = make_user("fig_staff", Role.STAFF)
+    volunteer = make_user("fig_vol", Role.VOLUNTEER)
+    t1 = make_thread(make_user(), cats[0], title="Question one here")
+    t2 = make_thread(make_user(), cats[1], title="Question two here")
+    make_thread(make_user(), cats[1], title="Question three here")
+    answer = make_answer(t1, volunteer)
+    make_answer(t2, volunteer)
+    answers.accept(staff, answer)
+    t1.created_at = utcnow() - timedelta(hours=3)
+    db.session.commit()
+    figures = metrics.forum_figures(staff, 30)
+    assert (figures.asked, figures.answered, figures.solved) == (3, 2, 1)
+    assert figures.resolution_rate == pytest.approx(1 / 3)
+    assert figures.median_first_response is not None
+    assert figures.top_helpers == [("fig_vol", 1)]
+    by_slug = {c.category.slug: c for c in figures.categories}
+    assert (by_slug[cats[1].slug].asked, by_slug[cats[1].slug].answered) == (2, 1)
+    stats = metrics.person_stats(volunteer)
+    assert (stats.answers, stats.accepted) == (2, 1)
+    assert stats.median_first_answer is not None
+
+
+def test_outbox_recovers_after_an_index_failure(ctx, monkeypatch):
+    """A failed index write loses nothing: the rows wait and are applied next time."""
+    cats = default_categories()
+
+    def locked(*args, **kwargs):
+        raise IndexBusy("locked by another writer")
+
+    monkeypatch.setattr(search_outbox.SearchIndex, "write", locked)
+    thread = make_thread(make_user(), cats[0], title="Pending outbox question")
+    with pytest.raises(IndexBusy):
+        search_outbox.sync()
+    monkeypatch.undo()
+    assert search_outbox.index().search("outbox").total == 0
+    assert search_outbox.sync() >= 1
+    hits = search_outbox.index().search("outbox").hits
+    assert [h.thread_id for h in hits] == [thread.id]
