@@ -105,7 +105,9 @@ class AskForm(SubmissionForm):
     happened_at = DateTimeLocalField(
         _l("When did it happen?"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
     )
-    contact_pref = SelectField(_l("How should we reach you?"), choices=CONTACT_CHOICES)
+    contact_pref = SelectField(
+        _l("How should we reach you?"), choices=CONTACT_CHOICES, default=ContactPref.NOTIFICATION
+    )
     private = BooleanField(
         _l("This involves my account or funds: ask staff privately instead"),
     )

@@ -24,6 +24,7 @@ from .events import audit, index_later, notify
 from .extensions import db
 from .models import (
     Category,
+    Post,
     EscalationReason,
     Thread,
     Ticket,
@@ -94,6 +95,17 @@ def ask_privately(
     )
     audit(actor, "ticket_open", thread, by="asker")
     return commit_once(thread, key, actor, lambda post: post.thread)
+
+
+def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:
+    """Send what would have been a public reply to staff as a new private ticket instead."""
+    permissions.require(permissions.can_reply(actor, thread))
+    title = _l("Private follow-up: %(title)s", title=thread.title)
+    body = f"{check_body(body)}\n\n({_l('About the public thread')}: /t/{thread.id})"
+    ticket_thread = ask_privately(actor, thread.category, title=str(title)[:200], body=body)
+    return db.session.scalar(
+        select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question.is_(True))
+    )
 
 
 def open_for(actor: User, member: User, category: Category, *, title: str, body: str) -> Thread:

@@ -82,11 +82,12 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            post = threads.reply(
-                current_user, thread, form.body.data,
-                submission_key=form.submission_key.data,
-                personal_ok=form.personal_ok.data == "1",
-            )  # fmt: skip
+            if request.form.get("private") == "y" and not thread.is_private:
+                post = tickets.follow_up_privately(current_user, thread, form.body.data)
+            else:
+                post = threads.reply(current_user, thread, form.body.data,
+                                     submission_key=form.submission_key.data,
+                                     personal_ok=form.personal_ok.data == "1")  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/reply.html", thread=thread)
         return redirect(post_url(post))
@@ -165,6 +166,7 @@ def _refused(error: DomainError, form, template: str, **context):
         context["secret_refused"] = error
     elif isinstance(error, PersonalDataFound):
         context["personal_data"] = error
+        context["allow_private"] = template != "threads/edit.html"
     else:
         show_error(error, form)
     return render_template(template, form=form, **context), 422
