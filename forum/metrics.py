@@ -60,24 +60,40 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
 
 
 @dataclass(frozen=True)
-class CategoryFigures:
-    category: Category
+class Counts:
+    """Response figures for a set of public threads."""
+
     asked: int
     answered: int
     solved: int
     median_first_response: timedelta | None
+    median_to_accepted: timedelta | None
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self.solved / self.asked if self.asked else None
+
+    @classmethod
+    def of(cls, rows: list) -> Counts:
+        return cls(
+            asked=len(rows),
+            answered=sum(1 for r in rows if r.first_response_at),
+            solved=sum(1 for r in rows if r.accepted_at),
+            median_first_response=_median(
+                [r.first_response_at - r.created_at for r in rows if r.first_response_at]
+            ),
+            median_to_accepted=_median(
+                [r.accepted_at - r.created_at for r in rows if r.accepted_at]
+            ),
+        )
 
 
 @dataclass(frozen=True)
 class ForumFigures:
     days: int
-    asked: int
-    answered: int
-    solved: int
+    overall: Counts
     unanswered_over_day: int
-    median_first_response: timedelta | None
-    median_to_accepted: timedelta | None
-    categories: list[CategoryFigures]
+    categories: list[tuple[Category, Counts]]
     tickets_opened: int
     tickets_resolved: int
     median_first_staff_reply: timedelta | None
@@ -85,10 +101,6 @@ class ForumFigures:
     average_rating: float | None
     ratings: int
     top_helpers: list[tuple[str, int]]
-
-    @property
-    def resolution_rate(self) -> float | None:
-        return self.solved / self.asked if self.asked else None
 
 
 def _median(values: list[timedelta]) -> timedelta | None:
@@ -108,34 +120,15 @@ def forum_figures(actor: User, days: int = 30) -> ForumFigures:
     per_cat: dict[int, list] = {}
     for row in rows:
         per_cat.setdefault(row.category_id, []).append(row)
-    tickets = _ticket_figures(since)
+    day_ago = utcnow() - timedelta(days=1)
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
     return ForumFigures(
         days=days,
-        asked=len(rows),
-        answered=sum(1 for r in rows if r.first_response_at),
-        solved=sum(1 for r in rows if r.accepted_at),
-        unanswered_over_day=sum(
-            1 for r in rows if not r.reply_count and r.created_at < utcnow() - timedelta(days=1)
-        ),
-        median_first_response=_median(
-            [r.first_response_at - r.created_at for r in rows if r.first_response_at]
-        ),
-        median_to_accepted=_median([r.accepted_at - r.created_at for r in rows if r.accepted_at]),
-        categories=[
-            CategoryFigures(
-                category=cat,
-                asked=len(per_cat.get(cat.id, [])),
-                answered=sum(1 for r in per_cat.get(cat.id, []) if r.first_response_at),
-                solved=sum(1 for r in per_cat.get(cat.id, []) if r.accepted_at),
-                median_first_response=_median(
-                    [r.first_response_at - r.created_at for r in per_cat.get(cat.id, [])
-                     if r.first_response_at]  # fmt: skip
-                ),
-            )
-            for cat in db.session.scalars(select(Category).order_by(Category.position))
-        ],
+        overall=Counts.of(rows),
+        unanswered_over_day=sum(1 for r in rows if not r.reply_count and r.created_at < day_ago),
+        categories=[(cat, Counts.of(per_cat.get(cat.id, []))) for cat in categories],
         top_helpers=_top_helpers(since),
-        **tickets,
+        **_ticket_figures(since),
     )
 
 

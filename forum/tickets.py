@@ -24,8 +24,8 @@ from .events import audit, index_later, notify
 from .extensions import db
 from .models import (
     Category,
-    Post,
     EscalationReason,
+    Post,
     Thread,
     Ticket,
     TicketNote,
