@@ -10,6 +10,8 @@ from .. import accounts, categories, moderation, permissions, threads
 from ..errors import DomainError
 from ..forms import CategoryForm
 from . import page_arg, show_error
+from .labels import role_label
+from .safe_next import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,8 +29,9 @@ def users():
 def set_role(user_id: int):
     target = accounts.get_user(user_id)
     accounts.set_role(current_user, target, request.form.get("role", ""))
-    flash(_("%(name)s is now %(role)s.", name=target.username, role=target.role), "success")
-    return redirect(request.referrer or url_for("admin.users"))
+    flash(_("%(name)s is now %(role)s.", name=target.username, role=role_label(target.role)),
+          "success")  # fmt: skip
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/suspend")
