@@ -54,7 +54,7 @@ lint: setup
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

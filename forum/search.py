@@ -42,6 +42,8 @@ with warnings.catch_warnings():
     from whoosh.filedb.filestore import FileStorage
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
     from whoosh.codec.whoosh3 import W3PerDocReader
+    from whoosh.matching import mcore
+    from whoosh.matching.binary import UnionMatcher
     from whoosh.multiproc import MpWriter
     from whoosh.util.numeric import _length_byte_cache as _BYTE_TO_LENGTH
 
@@ -63,7 +65,37 @@ def _fast_doc_field_length(self, docnum, fieldname, default=0):
     return _BYTE_TO_LENGTH[lb] if lb else default
 
 
+def _union_skip_to_quality(self, minquality):
+    """UnionMatcher.skip_to_quality that stops when a child cannot skip.
+
+    2.7.4 loops forever when float rounding makes aq + bq <= minquality while the child's own
+    test (aq <= minquality - bq) fails, e.g. many posts with identical scores."""
+    self._id = None
+    a, b = self.a, self.b
+    if not (a.is_active() or b.is_active()):
+        raise mcore.ReadTooFar
+    if not a.is_active():
+        return b.skip_to_quality(minquality)
+    if not b.is_active():
+        return a.skip_to_quality(minquality)
+    skipped = 0
+    aq, bq = a.block_quality(), b.block_quality()
+    while a.is_active() and b.is_active() and aq + bq <= minquality:
+        if aq < bq:
+            sk = a.skip_to_quality(minquality - bq)
+            aq = a.block_quality()
+        else:
+            sk = b.skip_to_quality(minquality - aq)
+            bq = b.block_quality()
+        if not sk:
+            break
+        skipped += sk
+    return skipped
+
+
+# Whoosh 2.7.4 is pinned: these two patches are checked by tests/test_search_engine.py.
 W3PerDocReader.doc_field_length = _fast_doc_field_length
+UnionMatcher.skip_to_quality = _union_skip_to_quality
 
 RESULT_CAP = 1000          # threads: deeper pages are not served, totals say "1000+"
 CACHE_SIZE = 256           # query results kept per index, keyed by index generation
@@ -415,6 +447,8 @@ class SearchIndex:
         return cur, gen
 
     def _lengths(self, reader, fieldname: str) -> array:
+        if reader.segment() is None:  # an empty index
+            return array("B")
         key = (reader.segment().segment_id(), fieldname)
         got = self._columns.get(key)
         if got is None:
@@ -422,6 +456,8 @@ class SearchIndex:
         return got
 
     def _segment_columns(self, reader) -> tuple[array, array, array]:
+        if reader.segment() is None:  # an empty index
+            return array("q"), array("q"), array("q")
         key = reader.segment().segment_id()
         got = self._columns.get(key)
         if got is None:
@@ -620,7 +656,7 @@ class SearchIndex:
             exhaustive &= _scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top)
         hits = [Hit(tid, 0, score) for score, tid, _g in top.ranked()]
         self._fill_hits(s, hits, top.best)
-        total = len(top.best) if exhaustive else self._count(s, q, accept)
+        total = len(top.seen) if exhaustive else self._count(s, q, accept)
         return hits, total
 
     def _collect_newest(self, s, q, k, accept, ctx):
@@ -791,6 +827,7 @@ class _TopThreads:
         self.best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
         self.heap: list[tuple[float, int]] = []       # (score, tid), stale entries skipped
         self.members: set[int] = set()
+        self.seen: set[int] = set()                   # every thread offered
         self.minscore = 0.0
 
     def offer(self, tid: int, score: float, gdoc: int) -> bool:
@@ -833,10 +870,12 @@ class _TopThreads:
 def _scan_scored(m, offset, tids, infos, accept, top: _TopThreads) -> bool:
     """Feed a segment's matches to top, skipping blocks that cannot beat the threshold.
 
-    Returns True when every match was seen (no block skipped), so counts are exact."""
+    Returns True when every match was seen (nothing skipped or pruned): top.seen is then the
+    exact set of matching threads."""
     exhaustive = True
     if not m.is_active():
         return True
+    seen = top.seen
     usequality = m.supports_block_quality()
     check = True
     while m.is_active():
@@ -847,12 +886,17 @@ def _scan_scored(m, offset, tids, infos, accept, top: _TopThreads) -> bool:
                 break
         d = m.id()
         info = infos[d]
-        if accept(info) and top.offer(tids[d], m.score(), offset + d):
-            m = m.replace(top.minscore)
-            check = True
-            if not m.is_active():
-                break
-            continue
+        if accept(info):
+            tid = tids[d]
+            seen.add(tid)
+            if top.offer(tid, m.score(), offset + d):
+                new = m.replace(top.minscore)
+                if new is not m:
+                    exhaustive = False
+                    m = new
+                    usequality = m.supports_block_quality()
+                    if not m.is_active():
+                        break
         check = m.next()
     return exhaustive
 
