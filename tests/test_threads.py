@@ -194,3 +194,19 @@ def test_ask_over_http_keeps_input_when_refused(login, ctx):
     assert response.status_code == 200
     assert "My body text stays" in html and 'value="2.9.1"' in html
     assert category.id
+
+
+def test_posting_is_rate_limited_per_account_with_a_message(ctx, login, limits):
+    thread = make_thread(make_user(), make_category())
+    limits(FORUM_POST_RATE_LIMIT="2 per hour")
+    first, second = login(make_user()), login(make_user())
+    codes = [first.post(f"/t/{thread.id}/reply", {"body": f"reply {i}"}, page=f"/t/{thread.id}")
+             .status_code for i in range(3)]  # fmt: skip
+    assert codes == [302, 302, 429]
+    limited = first.post(f"/t/{thread.id}/reply", {"body": "again"}, page=f"/t/{thread.id}")
+    assert "Too many requests" in limited.get_data(as_text=True)
+    # another account on the same address is not affected
+    assert (
+        second.post(f"/t/{thread.id}/reply", {"body": "mine"}, page=f"/t/{thread.id}").status_code
+        == 302
+    )

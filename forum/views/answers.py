@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import answers, threads
 from ..answers import QueueView
 from ..errors import DomainError
-from ..extensions import limiter
 from . import enum_arg, page_arg, show_error
+from .limits import per_account
 from .threads import post_url
 
 bp = Blueprint("answers", __name__)
 
 
-def _accept_limit() -> str:
-    return current_app.config["FORUM_ACCEPT_RATE_LIMIT"]
-
-
-def _is_staff() -> bool:
-    return bool(current_user.is_authenticated and current_user.is_staff)
-
-
 @bp.post("/p/<int:post_id>/accept")
 @login_required
-@limiter.limit(_accept_limit, exempt_when=_is_staff)
+@per_account("FORUM_ACCEPT_RATE_LIMIT")
 def accept(post_id: int):
     post = threads.get_post(current_user, post_id)
     try:
@@ -40,7 +32,7 @@ def accept(post_id: int):
 
 @bp.post("/t/<int:thread_id>/unaccept")
 @login_required
-@limiter.limit(_accept_limit, exempt_when=_is_staff)
+@per_account("FORUM_ACCEPT_RATE_LIMIT")
 def unaccept(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     answers.unaccept(current_user, thread)

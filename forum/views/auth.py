@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..errors import DomainError
-from ..extensions import limiter
 from ..forms import LoginForm, RegisterForm
 from . import show_error
+from .limits import per_address
 from .safe_next import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["FORUM_LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@per_address("FORUM_LOGIN_RATE_LIMIT")
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -41,7 +37,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@per_address("FORUM_LOGIN_RATE_LIMIT")
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -13,6 +13,7 @@ from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import PersonalDataFound, SecretRefused
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
+from .limits import per_account
 from .tickets import panel_context
 
 bp = Blueprint("threads", __name__)
@@ -28,6 +29,7 @@ def _category_choices(form) -> None:
 
 @bp.route("/ask", methods=["GET", "POST"])
 @login_required
+@per_account("FORUM_POST_RATE_LIMIT")
 def ask():
     form = AskForm(category=request.args.get("category"))
     _category_choices(form)
@@ -77,6 +79,7 @@ def show(thread_id: int):
 
 @bp.post("/t/<int:thread_id>/reply")
 @login_required
+@per_account("FORUM_POST_RATE_LIMIT")
 def reply(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     form = ReplyForm()
