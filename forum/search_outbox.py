@@ -239,7 +239,7 @@ def _apply_quietly() -> None:
         db.session.rollback()
 
 
-_POLLERS: set[int] = set()
+_POLLERS: dict[int, threading.Event] = {}
 _POLLERS_LOCK = threading.Lock()
 
 
@@ -249,12 +249,19 @@ def _start_poller(app: Flask, interval: float) -> None:
     with _POLLERS_LOCK:
         if id(app) in _POLLERS:
             return
-        _POLLERS.add(id(app))
+        stop = _POLLERS[id(app)] = threading.Event()
 
     def run() -> None:
-        while True:
-            time.sleep(interval)
+        while not stop.wait(interval):
             with app.app_context():
                 _apply_quietly()
 
     threading.Thread(target=run, name="search-outbox", daemon=True).start()
+
+
+def stop_poller(app: Flask) -> None:
+    """Stop this app's poller thread (tests, shutdown)."""
+    with _POLLERS_LOCK:
+        stop = _POLLERS.pop(id(app), None)
+    if stop is not None:
+        stop.set()

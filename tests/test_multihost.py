@@ -1,0 +1,51 @@
+"""Several app hosts share one database; each keeps its own search index, fed from the
+outbox. Two apps here stand for two hosts: a post made through one is found on the other."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from forum import create_app, search_outbox
+from forum.extensions import db
+from tests.factories import make_category, make_thread, make_user
+
+
+@pytest.fixture
+def second_host(app, tmp_path):
+    other = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "host-b"),
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "FORUM_SEARCH_DIR": str(tmp_path / "host-b" / "search"),
+            "FORUM_SEARCH_POLL_SECONDS": 0.2,
+        }
+    )
+    yield other
+    search_outbox.stop_poller(other)
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _found_on(host, word: str) -> list[int]:
+    with host.app_context():
+        return [h.thread_id for h in search_outbox.index().search(word).hits]
+
+
+def test_a_post_on_one_host_is_found_on_the_other(app, ctx, second_host):
+    thread = make_thread(make_user(), make_category(), title="Hippocampus wallet question")
+    search_outbox.sync()  # host A applies its own rows when its request ends
+    assert _found_on(app, "hippocampus") == [thread.id]
+    deadline = time.monotonic() + 5
+    while _found_on(second_host, "hippocampus") != [thread.id]:
+        assert time.monotonic() < deadline, "host B's poller did not pick the post up"
+        time.sleep(0.1)
+    # The indexes are separate: each keeps its own progress through the shared outbox.
+    with second_host.app_context():
+        b_index = search_outbox.index()
+    a_index = search_outbox.index()
+    assert a_index.path != b_index.path
+    assert b_index.load_progress().last_id == a_index.load_progress().last_id > 0
