@@ -12,6 +12,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -19,7 +20,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from .models import ContactPref, DeviceOS, EscalationReason, TicketPriority, TicketStatus
+from .models import (
+    ContactPref,
+    DeviceOS,
+    EscalationReason,
+    FlagReason,
+    TicketPriority,
+    TicketStatus,
+)
 
 DEVICE_CHOICES = [
     SelectChoice("", _l("Choose…")),
@@ -218,3 +226,17 @@ class OpenTicketForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(min=6, max=200)])
     body = TextAreaField(_l("First message"), validators=[DataRequired(), Length(max=20000)])
+
+
+class FlagForm(FlaskForm):
+    reason = RadioField(
+        _l("What is wrong with this post?"),
+        choices=[
+            SelectChoice(FlagReason.SCAM, _l("Scam: asks for a recovery phrase or key, fake support, phishing link")),
+            SelectChoice(FlagReason.SPAM, _l("Spam or advertising")),
+            SelectChoice(FlagReason.ABUSE, _l("Rude or abusive")),
+            SelectChoice(FlagReason.OTHER, _l("Something else")),
+        ],
+        validators=[DataRequired(message=_l("Please choose a reason."))],
+    )
+    note = TextAreaField(_l("Anything staff should know? (optional)"), validators=[Length(max=500)])

@@ -321,3 +321,30 @@ class SearchOutbox(db.Model):
     object_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
+
+
+class FlagReason(StrEnum):
+    SCAM = "scam"            # asks for secrets, fake support, phishing link
+    SPAM = "spam"
+    ABUSE = "abuse"
+    OTHER = "other"
+
+
+class Flag(db.Model):
+    """A member's report of a post for staff to look at."""
+
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flags_open", "resolved_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(12))  # "dismissed" or "removed"
+
+    post: Mapped[Post] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])

@@ -133,6 +133,17 @@ def can_delete_post(user: Actor, post: Post) -> bool:
     )
 
 
+def can_flag(user: Actor, post: Post) -> bool:
+    """Members report live posts of others in public threads (scams, spam, abuse)."""
+    return (
+        _active(user)
+        and post.author_id != user.id
+        and not post.is_deleted
+        and not post.thread.is_private
+        and not post.thread.is_deleted
+    )
+
+
 def can_moderate(user: Actor) -> bool:
     """Staff lock, pin, move and restore threads."""
     return _active(user) and user.is_staff

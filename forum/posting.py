@@ -210,6 +210,22 @@ def commit_once(
     return result
 
 
+def soft_delete(post: Post, actor: User) -> None:
+    """Hide a post (the whole thread, for a question); counters, solution and index follow."""
+    thread = post.thread
+    now = utcnow()
+    post.is_deleted, post.deleted_at, post.deleted_by_id = True, now, actor.id
+    if post.is_question:
+        thread.is_deleted, thread.deleted_at, thread.deleted_by_id = True, now, actor.id
+        index_later("thread", thread.id)
+        return
+    thread.reply_count = Thread.reply_count - 1
+    if thread.accepted_post_id == post.id:
+        thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
+        index_later("thread", thread.id)
+    index_later("post", post.id)
+
+
 def _choice(value: str | None, kind: type[StrEnum]) -> str | None:
     if not value:
         return None

@@ -9,7 +9,6 @@ late is harmless; each index keeps its own progress, so every app host can feed 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta

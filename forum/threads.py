@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import permissions
 from .events import audit, index_later
 from .extensions import db
-from .models import Category, Post, Thread, User, Vote, utcnow
+from .models import Category, Post, Thread, User, Vote
 from .permissions import Actor
 from .posting import (
     Question,
@@ -27,6 +27,7 @@ from .posting import (
     commit_once,
     guard,
     rewrite_post,
+    soft_delete,
     start_thread,
     submitted_before,
 )
@@ -264,19 +265,8 @@ def delete_post(actor: User, post: Post) -> None:
     """Soft-delete a post; deleting the question deletes the whole thread."""
     permissions.require_visible(permissions.can_view_post(actor, post))
     permissions.require(permissions.can_delete_post(actor, post))
-    thread = post.thread
-    now = utcnow()
-    post.is_deleted, post.deleted_at, post.deleted_by_id = True, now, actor.id
-    if post.is_question:
-        thread.is_deleted, thread.deleted_at, thread.deleted_by_id = True, now, actor.id
-        index_later("thread", thread.id)
-    else:
-        thread.reply_count = Thread.reply_count - 1
-        if thread.accepted_post_id == post.id:
-            thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
-            index_later("thread", thread.id)
-        index_later("post", post.id)
-    audit(actor, "post_delete", post, thread=thread.id)
+    soft_delete(post, actor)
+    audit(actor, "post_delete", post, thread=post.thread_id)
     db.session.commit()
 
 

@@ -28,7 +28,8 @@ def _world():
     thread = make_thread(member, cats[0])
     post = make_answer(thread, make_user("helper1", "volunteer"))
     ids = {"thread_id": thread.id, "post_id": post.id, "user_id": member.id,
-           "slug": cats[0].slug, "username": member.username, "filename": "css/forum.css"}  # fmt: skip
+           "slug": cats[0].slug, "username": member.username, "filename": "css/forum.css",
+           "flag_id": 1}  # fmt: skip
     return admin, ids
 
 

@@ -22,6 +22,7 @@ from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
+from ..moderation import open_flag_count
 from . import labels
 
 E = TypeVar("E", bound=Enum)
@@ -34,9 +35,23 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from . import admin, answers, auth, categories, main, search, staff, threads, tickets, users
+    from . import (
+        admin,
+        answers,
+        auth,
+        categories,
+        main,
+        moderation,
+        search,
+        staff,
+        threads,
+        tickets,
+        users,
+    )  # fmt: skip
 
-    blueprints = (main, auth, users, categories, threads, answers, tickets, search, staff, admin)
+    blueprints = (
+        main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+    )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
     login_manager.anonymous_user = permissions.Anonymous
@@ -58,10 +73,12 @@ def register(app: Flask) -> None:
         ticket_status_label=labels.ticket_status_label,
         priority_label=labels.priority_label,
         reason_label=labels.reason_label,
+        flag_reason_label=labels.flag_reason_label,
         can_roles=permissions.role_choices,
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
+        open_reports=lambda: open_flag_count(current_user),
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -94,3 +94,15 @@ def priority_label(code: str) -> str:
 
 def reason_label(code: str) -> str:
     return str(REASONS.get(code, code))
+
+
+FLAG_REASONS = {
+    "scam": _l("Scam"),
+    "spam": _l("Spam"),
+    "abuse": _l("Abuse"),
+    "other": _l("Other"),
+}
+
+
+def flag_reason_label(code: str) -> str:
+    return str(FLAG_REASONS.get(code, code))

@@ -1,0 +1,43 @@
+"""Reporting posts, and the staff queue of reports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import moderation, permissions, threads
+from ..forms import FlagForm
+from . import page_arg
+from .threads import post_url
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report(post_id: int):
+    post = threads.get_post(current_user, post_id)
+    permissions.require(permissions.can_flag(current_user, post))
+    form = FlagForm()
+    if form.validate_on_submit():
+        moderation.flag(current_user, post, form.reason.data, form.note.data or "")
+        flash(_("Thank you. Staff will look at this post."), "success")
+        return redirect(post_url(post))
+    return render_template("moderation/report.html", form=form, post=post)
+
+
+@bp.get("/staff/reports")
+@login_required
+def reports():
+    page = moderation.open_flags(current_user, page=page_arg())
+    return render_template("moderation/reports.html", page=page)
+
+
+@bp.post("/staff/reports/<int:flag_id>")
+@login_required
+def resolve(flag_id: int):
+    report = moderation.get_flag(flag_id)
+    moderation.resolve(current_user, report, remove=request.form.get("action") == "remove")
+    flash(_("The report is closed."), "success")
+    return redirect(url_for("moderation.reports"))
