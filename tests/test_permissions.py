@@ -99,6 +99,9 @@ POST_TABLE = {
     ("can_edit_post", "private"): [N, N, N, N, N, Y, Y],
     ("can_delete_post", "open"): [N, N, N, Y, N, Y, Y],
     ("can_delete_post", "locked"): [N, N, N, N, N, Y, Y],
+    ("can_flag", "open"): [N, Y, Y, N, Y, Y, Y],
+    ("can_flag", "locked"): [N, Y, Y, N, Y, Y, Y],
+    ("can_flag", "private"): [N, N, N, N, N, N, N],
 }
 
 
