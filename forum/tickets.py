@@ -101,7 +101,8 @@ def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:
     """Send what would have been a public reply to staff as a new private ticket instead."""
     permissions.require(permissions.can_reply(actor, thread))
     title = _l("Private follow-up: %(title)s", title=thread.title)
-    body = f"{check_body(body)}\n\n({_l('About the public thread')}: /t/{thread.id})"
+    about = _l("About the public thread: %(path)s", path=f"/t/{thread.id}")
+    body = f"{check_body(body)}\n\n({about})"
     ticket_thread = ask_privately(actor, thread.category, title=str(title)[:200], body=body)
     return db.session.scalar(
         select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question.is_(True))
