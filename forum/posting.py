@@ -195,13 +195,21 @@ def after_reply(thread: Thread, post: Post, author: User) -> None:
         notify(ticket.assignee_id, "ticket_asker_reply", actor=author, thread=thread, post=post)
 
 
-def commit_once(
-    result: T, submission_key: str | None, author: User, from_earlier: Callable[[Post], T]
+def once(
+    submission_key: str | None,
+    author: User,
+    make: Callable[[], T],
+    from_earlier: Callable[[Post], T],
 ) -> T:
-    """Commit; if a concurrent double submit won the race, return what it made instead."""
+    """Run make() and commit, at most once per submitted form: a repeated or concurrent
+    submit of the same form (same key) returns what the first one made."""
+    earlier = submitted_before(submission_key, author)
+    if earlier is not None:
+        return from_earlier(earlier)
     try:
+        result = make()
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # a concurrent submit of the same key won the race
         db.session.rollback()
         earlier = submitted_before(submission_key, author)
         if earlier is None:

@@ -24,12 +24,11 @@ from .posting import (
     after_reply,
     check_body,
     check_title,
-    commit_once,
     guard,
+    once,
     rewrite_post,
     soft_delete,
     start_thread,
-    submitted_before,
 )
 
 
@@ -209,12 +208,12 @@ def ask(actor: User, category: Category, *, personal_ok: bool = False, **questio
     """Start a public thread with its question (fields of posting.Question); a repeated
     submit returns the first thread."""
     permissions.require(permissions.can_start_thread(actor, category))
-    key = question.get("submission_key")
-    earlier = submitted_before(key, actor)
-    if earlier is not None:
-        return earlier.thread
-    thread = start_thread(actor, category, Question(**question), personal_ok=personal_ok)
-    return commit_once(thread, key, actor, lambda post: post.thread)
+    return once(
+        question.get("submission_key"),
+        actor,
+        lambda: start_thread(actor, category, Question(**question), personal_ok=personal_ok),
+        lambda post: post.thread,
+    )
 
 
 def reply(
@@ -228,14 +227,15 @@ def reply(
     """Answer a thread; a repeated submit returns the first answer."""
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     permissions.require(permissions.can_reply(actor, thread))
-    earlier = submitted_before(submission_key, actor)
-    if earlier is not None:
-        return earlier
-    body = check_body(body)
-    guard([Text("body", body)], public=not thread.is_private, personal_ok=personal_ok)
-    post = add_post(actor, thread, body, submission_key=submission_key)
-    after_reply(thread, post, actor)
-    return commit_once(post, submission_key, actor, lambda earlier: earlier)
+
+    def make() -> Post:
+        text = check_body(body)
+        guard([Text("body", text)], public=not thread.is_private, personal_ok=personal_ok)
+        post = add_post(actor, thread, text, submission_key=submission_key)
+        after_reply(thread, post, actor)
+        return post
+
+    return once(submission_key, actor, make, lambda earlier: earlier)
 
 
 def edit_post(

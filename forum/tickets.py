@@ -34,7 +34,7 @@ from .models import (
     User,
     utcnow,
 )
-from .posting import Question, Text, check_body, commit_once, guard, start_thread, submitted_before
+from .posting import Question, Text, check_body, guard, once, start_thread
 
 
 def _reason(value: str) -> EscalationReason:
@@ -85,16 +85,16 @@ def ask_privately(
 ) -> Thread:
     """Start a question that only the asker and staff can see ("this involves my account")."""
     permissions.require(permissions.can_open_private_question(actor))
-    key = question.get("submission_key")
-    earlier = submitted_before(key, actor)
-    if earlier is not None:
-        return earlier.thread
-    thread = start_thread(actor, category, Question(**question), private=True)
-    db.session.add(
-        Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.ACCOUNT_DATA)
-    )
-    audit(actor, "ticket_open", thread, by="asker")
-    return commit_once(thread, key, actor, lambda post: post.thread)
+
+    def make() -> Thread:
+        thread = start_thread(actor, category, Question(**question), private=True)
+        db.session.add(
+            Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.ACCOUNT_DATA)
+        )
+        audit(actor, "ticket_open", thread, by="asker")
+        return thread
+
+    return once(question.get("submission_key"), actor, make, lambda post: post.thread)
 
 
 def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:

@@ -210,3 +210,36 @@ def test_posting_is_rate_limited_per_account_with_a_message(ctx, login, limits):
         second.post(f"/t/{thread.id}/reply", {"body": "mine"}, page=f"/t/{thread.id}").status_code
         == 302
     )
+
+
+def test_concurrent_double_submits_store_one_post(app, ctx):
+    """Two requests carrying the same form at the same moment: one post, same answer."""
+    import threading
+
+    thread = make_thread(make_user(), make_category())
+    author = make_user()
+    ids = (thread.id, author.id)
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            with app.app_context():
+                t, a = db.session.get(Thread, ids[0]), db.session.get(type(author), ids[1])
+                barrier.wait()
+                results.append(threads.reply(a, t, "same form twice", submission_key="dup").id)
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=submit) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not errors, errors
+    assert len(results) == 2 and results[0] == results[1]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Post.id)).where(Post.submission_key == "dup")) == 1
+    assert db.session.get(Thread, thread.id).reply_count == 1
