@@ -230,7 +230,7 @@ def test_concurrent_double_submits_store_one_post(app, ctx):
                 barrier.wait()
                 results.append(threads.reply(a, t, "same form twice", submission_key="dup").id)
                 db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     workers = [threading.Thread(target=submit) for _ in range(2)]
