@@ -7,10 +7,8 @@ rebuilt with `SearchIndex.rebuild`, kept current with `SearchIndex.write` from t
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
-import sys
 import threading
 import time
 import warnings
@@ -22,91 +20,36 @@ from datetime import date, datetime
 from pathlib import Path
 
 from forum import search_query as sq
-from forum.search_analysis import (
-    DEFAULT_MODE,
-    GLOSSARY_PATH,
-    CompiledGlossary,
-    Glossary,
-    english_words,
-    index_terms,
-    stem,
-    term_positions,
+from forum import search_whoosh as sw
+from forum.search_analysis import DEFAULT_MODE, GLOSSARY_PATH, CompiledGlossary, Glossary, stem
+
+# The schema is pickled into the index with the field classes' paths: keep these names
+# importable here too, or indexes written while they lived in this module would not open.
+from forum.search_whoosh import (  # noqa: F401
+    FoldingTokenizer,
+    SpellWords,
+    TextField,
+    TopThreads,
+    load_column,
+    make_schema,
+    scan_scored,
 )
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escape sequences: silence them for whoosh modules only.
     for _cat in (SyntaxWarning, DeprecationWarning):
         warnings.filterwarnings("ignore", category=_cat, module=r".*\bwhoosh\b")
-    from whoosh import columns, fields, formats, index, scoring, writing
-    from whoosh.analysis import Token, Tokenizer
+    from whoosh import index, writing
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
-    from whoosh.codec.whoosh3 import W3PerDocReader
-    from whoosh.matching import mcore
-    from whoosh.matching.binary import UnionMatcher
     from whoosh.multiproc import MpWriter
-    from whoosh.util.numeric import _length_byte_cache as _BYTE_TO_LENGTH
-
-_POSITIONS = formats.Positions()
-
-
-def _fast_doc_field_length(self, docnum, fieldname, default=0):
-    """W3PerDocReader.doc_field_length reading the segment's length bytes once per field.
-
-    Whoosh calls it for every posting while writing a segment (block statistics): reading the
-    column one struct at a time was a quarter of the indexing time. Same values as 2.7.4."""
-    cache = self.__dict__.setdefault("_forum_lengths", {})
-    lengths = cache.get(fieldname)
-    if lengths is None:
-        cr = self._cached_reader(f"_{fieldname}_len", W3_LENGTHS)
-        lengths = cache[fieldname] = (
-            b"" if cr is None else cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen))
-    lb = lengths[docnum] if docnum < len(lengths) else 0
-    return _BYTE_TO_LENGTH[lb] if lb else default
-
-
-def _union_skip_to_quality(self, minquality):
-    """UnionMatcher.skip_to_quality that stops when a child cannot skip.
-
-    2.7.4 loops forever when float rounding makes aq + bq <= minquality while the child's own
-    test (aq <= minquality - bq) fails, e.g. many posts with identical scores."""
-    self._id = None
-    a, b = self.a, self.b
-    if not (a.is_active() or b.is_active()):
-        raise mcore.ReadTooFar
-    if not a.is_active():
-        return b.skip_to_quality(minquality)
-    if not b.is_active():
-        return a.skip_to_quality(minquality)
-    skipped = 0
-    aq, bq = a.block_quality(), b.block_quality()
-    while a.is_active() and b.is_active() and aq + bq <= minquality:
-        if aq < bq:
-            sk = a.skip_to_quality(minquality - bq)
-            aq = a.block_quality()
-        else:
-            sk = b.skip_to_quality(minquality - aq)
-            bq = b.block_quality()
-        if not sk:
-            break
-        skipped += sk
-    return skipped
-
-
-# Whoosh 2.7.4 is pinned: these two patches are checked by tests/test_search_engine.py.
-W3PerDocReader.doc_field_length = _fast_doc_field_length
-UnionMatcher.skip_to_quality = _union_skip_to_quality
 
 RESULT_CAP = 1000          # threads: deeper pages are not served, totals say "1000+"
+COUNT_BUDGET = 1500        # matching posts a count may read before it estimates instead
+EXHAUSTIVE_MAX = 5000      # estimated posts up to which every match is scored (exact counts)
 CACHE_SIZE = 256           # query results kept per index, keyed by index generation
 WRITE_TIMEOUT = 10.0       # seconds a writer waits for the index lock before IndexBusy
-BOOST_SOLVED = 1.25        # every post of a solved thread
-BOOST_ACCEPTED = 1.6       # the accepted answer (instead of BOOST_SOLVED)
-TIER_MIN_MATCHES = 6000   # estimated posts above which the title tier is tried first
+TIER_MIN_MATCHES = 2000    # estimated posts above which the title tier is tried first
 GAP_WINDOW = 300.0         # seconds an outbox id below the high-water mark is re-checked
-_EPOCH = date(2000, 1, 1)
-KIND_QUESTION, KIND_ANSWER, KIND_ACCEPTED = 0, 1, 2
-_KIND_NAMES = {KIND_QUESTION: "question", KIND_ANSWER: "answer", KIND_ACCEPTED: "accepted"}
 
 
 class IndexBusy(Exception):
@@ -152,6 +95,8 @@ class SearchPage:
     page: int
     per_page: int
     capped: bool = False
+    total_exact: bool = True   # False: total is an estimate (counting would cost more than the page)
+    has_more: bool = False     # another page exists
     relaxed: bool = False      # hits after the threads having every word have only some of them
     suggestion: str | None = None
 
@@ -159,139 +104,6 @@ class SearchPage:
     def pages(self) -> int:
         """Number of pages that can be served."""
         return max(1, -(-min(self.total, RESULT_CAP) // self.per_page))
-
-
-# Schema --------------------------------------------------------------------------------------
-
-class FoldingTokenizer(Tokenizer):
-    """Whoosh face of forum.search_analysis: folded, CJK bigrams, stemmed English."""
-
-    def __init__(self, mode: str = DEFAULT_MODE):
-        self.mode = mode
-
-    def __eq__(self, other):
-        return isinstance(other, FoldingTokenizer) and other.mode == self.mode
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        items = sorted((p, term) for term, ps in term_positions(value, self.mode).items()
-                       for p in ps)
-        for pos, term in items:
-            t.text, t.boost, t.stopped = term, 1.0, False
-            if positions:
-                t.pos = start_pos + pos
-            yield t
-
-
-# Compiled glossary used by fields while indexing in MpWriter's forked children, which read
-# the schema back from disk (the glossary is not pickled into the schema).
-_FORK_CG: CompiledGlossary | None = None
-
-
-class TextField(fields.TEXT):
-    """TEXT whose index() calls the fast analysis directly and adds glossary tokens.
-
-    Value: (title, body) for the "text" field (title words weigh double), a string otherwise."""
-
-    def __init__(self, mode: str = DEFAULT_MODE):
-        super().__init__(analyzer=FoldingTokenizer(mode), phrase=True)
-        self.mode = mode
-        self.cg: CompiledGlossary | None = None
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["cg"] = None
-        return state
-
-    def index(self, value, **kwargs):
-        cg = self.__dict__.get("cg") or _FORK_CG
-        if isinstance(value, tuple):
-            terms = index_terms(value[0], value[1], cg, self.mode)
-        else:
-            terms = index_terms("", value, cg, self.mode)
-        for term, (poss, weight) in terms.items():
-            yield term.encode("utf-8"), len(poss), weight, _encode_positions(poss)
-
-
-_ONE_POS: dict[int, bytes] = {}
-
-
-def _encode_positions(poss: list[int]) -> bytes:
-    """Whoosh's Positions encoding (pack_uint(n) + pickled deltas), single positions cached."""
-    if len(poss) == 1:
-        got = _ONE_POS.get(poss[0])
-        if got is None:
-            got = _POSITIONS.encode(poss)
-            if len(_ONE_POS) < 100_000:
-                _ONE_POS[poss[0]] = got
-        return got
-    return _POSITIONS.encode(poss)
-
-
-class SpellWords(fields.FieldType):
-    """Unstemmed English words of questions (no frequencies): the did-you-mean vocabulary."""
-
-    def __init__(self):
-        self.format = formats.Existence()
-        self.analyzer = FoldingTokenizer()
-        self.scorable = False
-        self.stored = False
-        self.unique = False
-        self.vector = None
-
-    def index(self, value, **kwargs):
-        for w in set(english_words(value)):
-            yield w.encode("utf-8"), 1, 1.0, b""
-
-
-def make_schema(mode: str = DEFAULT_MODE, store_text: bool = False) -> fields.Schema:
-    """Small index: ids for deletes, three numeric columns, text/title postings, spell words."""
-    schema = fields.Schema(
-        post_id=fields.ID(unique=True),
-        thread_id=fields.ID,
-        pid=fields.COLUMN(columns.NumericColumn("q")),
-        tid=fields.COLUMN(columns.NumericColumn("q")),
-        info=fields.COLUMN(columns.NumericColumn("q")),
-        text=TextField(mode),
-        title=TextField(mode),
-        spell=SpellWords(),
-    )
-    if store_text:
-        schema.add("stored_text", fields.STORED)
-    return schema
-
-
-def _day(d: date | datetime) -> int:
-    if isinstance(d, datetime):
-        d = d.date()
-    return (d - _EPOCH).days
-
-
-def _info(doc: Doc) -> int:
-    kind = KIND_QUESTION if doc.is_question else (KIND_ACCEPTED if doc.is_accepted else KIND_ANSWER)
-    return (_day(doc.thread_created_at) << 16) | (doc.category_id << 3) | (kind << 1) | int(
-        doc.thread_solved)
-
-
-def _fields(doc: Doc, store_text: bool) -> dict:
-    title = doc.title if doc.is_question else ""
-    f = {
-        "post_id": str(doc.post_id), "thread_id": str(doc.thread_id),
-        "pid": doc.post_id, "tid": doc.thread_id, "info": _info(doc),
-        "text": (title, doc.body),
-    }
-    if doc.is_question:
-        f["spell"] = f"{title} {doc.body}"
-        if title:
-            f["title"] = title
-    if doc.is_accepted:
-        f["_boost"] = BOOST_ACCEPTED
-    elif doc.thread_solved:
-        f["_boost"] = BOOST_SOLVED
-    if store_text:
-        f["stored_text"] = (title, doc.body)
-    return f
 
 
 # Outbox bookkeeping ---------------------------------------------------------------------------
@@ -342,6 +154,7 @@ class _Lru:
         self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
 
     def get(self, key):
+        """The cached value, or None."""
         with self.lock:
             value = self.data.get(key)
             if value is not None:
@@ -349,6 +162,7 @@ class _Lru:
             return value
 
     def put(self, key, value):
+        """Store a value, dropping the least recently used beyond the size."""
         with self.lock:
             self.data[key] = value
             self.data.move_to_end(key)
@@ -384,7 +198,7 @@ class SearchIndex:
         self.cg = CompiledGlossary(self.glossary, self.mode)
         if not (self.path / self.META_FILE).exists():
             self._save_meta()
-        self.weighting = _FastBM25F(self._lengths)
+        self.weighting = sw.FastBM25F(self._lengths)
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._columns: dict = {}
@@ -452,7 +266,7 @@ class SearchIndex:
         key = (reader.segment().segment_id(), fieldname)
         got = self._columns.get(key)
         if got is None:
-            got = self._columns[key] = _load_column(reader, f"_{fieldname}_len", "B")
+            got = self._columns[key] = load_column(reader, f"_{fieldname}_len", "B")
         return got
 
     def _segment_columns(self, reader) -> tuple[array, array, array]:
@@ -463,7 +277,7 @@ class SearchIndex:
         if got is None:
             if len(self._columns) > 1024:
                 self._columns.clear()
-            got = tuple(_load_column(reader, name) for name in ("pid", "tid", "info"))
+            got = tuple(load_column(reader, name) for name in ("pid", "tid", "info"))
             self._columns[key] = got
         return got
 
@@ -504,7 +318,7 @@ class SearchIndex:
                     for tid in delete_thread_ids:
                         w.delete_by_term("thread_id", str(tid))
                     for doc in upserts:
-                        w.update_document(**_fields(doc, self.store_text))
+                        w.update_document(**sw.doc_fields(doc, self.store_text))
                 except BaseException:
                     w.cancel()
                     raise
@@ -520,13 +334,12 @@ class SearchIndex:
         """Replace the whole index with docs (bulk path: procs processes, one segment each).
 
         Feed docs oldest thread first: result order ties and "newest" scans follow it."""
-        global _FORK_CG
         with self._write_lock:
             lock = self._lock(timeout)
             try:
                 sub = {"compound": False, "limitmb": limitmb}
                 if procs > 1:
-                    _FORK_CG = self.cg  # forked children index with this glossary
+                    sw.set_fork_glossary(self.cg)  # forked children index with it
                     w = MpWriter(self.ix, procs=procs, multisegment=True, batchsize=512,
                                  subargs=sub, _lk=False, **sub)
                     for name in ("text", "title"):
@@ -535,13 +348,13 @@ class SearchIndex:
                     w = self._segment_writer(limitmb=limitmb)
                 try:
                     for doc in docs:
-                        w.add_document(**_fields(doc, self.store_text))
+                        w.add_document(**sw.doc_fields(doc, self.store_text))
                     w.commit(mergetype=writing.CLEAR)
                 except BaseException:
                     w.cancel()
                     raise
                 finally:
-                    _FORK_CG = None
+                    sw.set_fork_glossary(None)
                 self._save_progress(progress or OutboxProgress())
                 self._save_meta()
             finally:
@@ -603,106 +416,88 @@ class SearchIndex:
         cacheable = self._cache is not None and text_for is None
         if cacheable and (cached := self._cache.get(key)) is not None:
             return cached
-        result = self._search(s, q, page, per_page, _accept(cats, solved, date_from, date_to),
+        result = self._search(s, q, page, per_page, sw.accept_filter(cats, solved, date_from, date_to),
                               sort, text_for, highlight)
         if cacheable:
             self._cache.put(key, result)
         return result
 
     def _search(self, s, q, page, per_page, accept, sort, text_for, highlight) -> SearchPage:
-        built = sq.build(q, self.glossary, self.cg)
+        built = sq.build(q, self.glossary, self.cg, reader=s.reader())
         want = page * per_page
         if built.strict is None or want > RESULT_CAP:
             return SearchPage([], 0, page, per_page)
-        top = total = None
-        if sort == "relevance" and built.strict.estimate_size(s.reader()) > TIER_MIN_MATCHES:
+        top = None
+        k = want + 1  # one more than shown: tells whether a next page exists
+        if sort == "relevance" and built.core.estimate_size(s.reader()) > TIER_MIN_MATCHES:
             # Common words: rank the threads whose title matches (a title field of questions
             # only, five times smaller) when they fill the page, instead of scoring every post.
-            titled = sq.build(q, self.glossary, self.cg, "title")
-            top, title_total = self._collect(s, titled.strict, want, accept, sort)
-            if len(top) < want:
+            titled = sq.build(q, self.glossary, self.cg, "title", reader=s.reader())
+            top, title_total, _exact = self._collect(s, titled.strict, k, accept, sort)
+            if len(top) < k:
                 top = None
             elif title_total >= RESULT_CAP:
-                total = RESULT_CAP
+                total, exact = RESULT_CAP, True
+            else:
+                total, exact = self._count(s, built.core, accept)
         if top is None:
-            top, total = self._collect(s, built.strict, want, accept, sort)
-        elif total is None:
-            total = self._count(s, built.strict, accept)
+            top, total, exact = self._collect(s, built.strict, k, accept, sort, built.core)
         relaxed = False
-        if len(top) < want and built.relaxed is not None:
+        if len(top) < k and built.relaxed is not None:
             # few threads have every word: follow them with threads that have some of them
-            more, total = self._collect(s, built.relaxed, want, accept, sort)
+            more, total, exact = self._collect(s, built.relaxed, k, accept, sort)
             have = {h.thread_id for h in top}
             extra = [h for h in more if h.thread_id not in have]
             relaxed = bool(extra)
-            top = (top + extra)[:want]
+            top = (top + extra)[:k]
         suggestion = self.suggest(q, _searcher=s) if self.public and total < 3 else None
         hits = top[(page - 1) * per_page : want]
         if highlight:
             self._highlight(s, hits, built.highlight_terms, text_for)
+        total = max(total, len(top))
         return SearchPage(hits, min(total, RESULT_CAP), page, per_page, total >= RESULT_CAP,
-                          relaxed, suggestion)
+                          exact, len(top) > want and want < RESULT_CAP, relaxed, suggestion)
 
-    def _collect(self, s, q, k: int, accept, sort: str) -> tuple[list[Hit], int]:
-        """Top k threads (best post each) by score or by date, and the capped thread count."""
-        q = q.normalize()
+    def _collect(self, s, q, k: int, accept, sort: str, core=None,
+                 count: bool = True) -> tuple[list[Hit], int, bool]:
+        """Top k threads (best post each) by score or by date, and the capped thread count.
+
+        core: a cheaper query matching the same posts, used to count when blocks were skipped."""
         ctx = s.context(weighting=self.weighting)
         if sort == "newest":
-            return self._collect_newest(s, q, k, accept, ctx)
-        top = _TopThreads(k)
+            return self._collect_newest(s, (core or q).normalize(), k, accept, ctx)
+        q = q.normalize()
+        top = TopThreads(k)
         exhaustive = True
+        # small result sets: score every match (no block skipping) and count them on the way
+        prune = (core or q).estimate_size(s.reader()) > EXHAUSTIVE_MAX
         for sub, offset in s.leaf_searchers():
             _pids, tids, infos = self._segment_columns(sub.reader())
-            exhaustive &= _scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top)
+            exhaustive &= scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top,
+                                       prune)
         hits = [Hit(tid, 0, score) for score, tid, _g in top.ranked()]
         self._fill_hits(s, hits, top.best)
-        total = len(top.seen) if exhaustive else self._count(s, q, accept)
-        return hits, total
+        if exhaustive or not count:
+            return hits, len(top.seen), exhaustive
+        return (hits, *self._count(s, core or q, accept))
 
     def _collect_newest(self, s, q, k, accept, ctx):
-        best: dict[int, tuple[int, int, int]] = {}  # tid -> (day, kind preference, global doc)
-        for sub, offset in s.leaf_searchers():
-            _pids, tids, infos = self._segment_columns(sub.reader())
-            for d in q.matcher(sub, ctx).all_ids():
-                info = infos[d]
-                if not accept(info):
-                    continue
-                tid = tids[d]
-                pref = (3, 1, 2)[(info >> 1) & 3]  # accepted > question > answer
-                cur = best.get(tid)
-                if cur is None or pref > cur[1]:
-                    best[tid] = (info >> 16, pref, offset + d)
-        ranked = heapq.nlargest(k, best.items(), key=lambda kv: (kv[1][0], kv[1][2]))
-        hits = [Hit(tid, 0, 0.0) for tid, _ in ranked]
-        self._fill_hits(s, hits, {tid: (0.0, v[2]) for tid, v in ranked})
-        return hits, len(best)
+        ranked, total = sw.newest_threads(s, q, k, accept, ctx, self._segment_columns)
+        hits = [Hit(tid, 0, 0.0) for tid, _gdoc in ranked]
+        self._fill_hits(s, hits, {tid: (0.0, gdoc) for tid, gdoc in ranked})
+        return hits, total, True
 
     def _fill_hits(self, s, hits: list[Hit], best: dict[int, tuple[float, int]]) -> None:
-        subs = s.leaf_searchers()
         for hit in hits:
-            gdoc = best[hit.thread_id][1]
-            for sub, offset in reversed(subs):
-                if gdoc >= offset:
-                    pids, _tids, infos = self._segment_columns(sub.reader())
-                    info = infos[gdoc - offset]
-                    hit.post_id = pids[gdoc - offset]
-                    hit.matched_in = _KIND_NAMES[(info >> 1) & 3]
-                    hit.solved = bool(info & 1)
-                    break
+            pid, info = sw.doc_column_values(s, best[hit.thread_id][1], self._segment_columns)
+            hit.post_id, hit.solved = pid, bool(info & 1)
+            hit.matched_in = sw.KIND_NAMES[(info >> 1) & 3]
 
-    def _count(self, s, q, accept) -> int:
-        """Distinct threads matching q, counted up to RESULT_CAP (ids only, no scoring)."""
-        q = q.normalize()
+    def _count(self, s, q, accept, budget: int = COUNT_BUDGET) -> tuple[int, bool]:
+        """(threads matching q up to RESULT_CAP, exact?): ids only, no scoring."""
         ctx = s.context(weighting=self.weighting)
-        seen: set[int] = set()
-        for sub, _offset in s.leaf_searchers():
-            _pids, tids, infos = self._segment_columns(sub.reader())
-            for d in q.matcher(sub, ctx).all_ids():
-                if accept(infos[d]):
-                    seen.add(tids[d])
-                    if len(seen) >= RESULT_CAP:
-                        return RESULT_CAP
-        return len(seen)
+        return sw.count_threads(s, q.normalize(), accept, ctx, self._segment_columns, budget,
+                                RESULT_CAP)
 
     def _highlight(self, s, hits: list[Hit], hl: frozenset[str], text_for: TextFor | None):
         if not hits:
@@ -739,7 +534,8 @@ class SearchIndex:
         if not parts:
             return []
         q = sq.Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
-        hits, _total = self._collect(s, q, max(limit * 3, 10), _accept_all, "relevance")
+        hits, _total, _exact = self._collect(s, q, max(limit * 3, 10), sw.accept_all, "relevance",
+                                             count=False)
         best = hits[0].score if hits else 0.0
         hits = [h for h in hits if h.score >= best * 0.35]
         hits.sort(key=lambda h: (not h.solved, -h.score))
@@ -758,7 +554,7 @@ class SearchIndex:
             word = token.lower()
             if (word.isascii() and word.isalpha() and len(word) >= 4 and word not in sq.STOP_EN
                     and not reader.doc_frequency("text", stem(word))):
-                fix = _closest_word(reader, word)
+                fix = sw.closest_word(reader, word)
                 if fix:
                     corrected.append(fix)
                     changed = True
@@ -769,18 +565,9 @@ class SearchIndex:
         text = " ".join(corrected)
         built = sq.build(text, self.glossary, self.cg)
         # verify against live posts: a word left only by deleted posts finds nothing
-        if built.strict is None or not self._count(s, built.strict, _accept_all):
+        if built.strict is None or not self._count(s, built.core, sw.accept_all)[0]:
             return None
         return text
-
-
-def _closest_word(reader, word: str) -> str | None:
-    """The most frequent spelling-vocabulary word within 1 (short words) or 2 edits."""
-    for dist in range(1, (1 if len(word) <= 5 else 2) + 1):
-        cands = list(reader.terms_within("spell", word, dist, prefix=1))
-        if cands:
-            return max(cands, key=lambda w: (reader.doc_frequency("spell", w), w))
-    return None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -788,159 +575,6 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     tmp.write_text(text)
     os.replace(tmp, path)
-
-
-class _FastBM25F(scoring.BM25F):
-    """BM25F reading field lengths from per-segment byte arrays loaded once (not per doc)."""
-
-    def __init__(self, lengths_for, **kwargs):
-        super().__init__(**kwargs)
-        self._lengths_for = lengths_for
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        """A fast scorer for scorable fields; Whoosh's own otherwise."""
-        if not searcher.schema[fieldname].scorable:
-            return super().scorer(searcher, fieldname, text, qf=qf)
-        B = self._field_B.get(fieldname, self.B)
-        lengths = self._lengths_for(searcher.reader(), fieldname)
-        return _FastScorer(searcher, fieldname, text, B, self.K1, qf, lengths)
-
-
-class _FastScorer(scoring.BM25FScorer):
-    def __init__(self, searcher, fieldname, text, B, K1, qf, lengths):
-        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
-        self.lengths = lengths
-        self.c1 = self.idf * (K1 + 1)
-        self.ka = K1 * (1 - B)
-        self.kb = K1 * B / self.avgfl
-
-    def score(self, matcher):
-        w = matcher.weight()
-        return self.c1 * w / (w + self.ka + self.kb * _BYTE_TO_LENGTH[self.lengths[matcher.id()]])
-
-
-class _TopThreads:
-    """Top k threads by their best post's score, updated as posts stream by (collapse)."""
-
-    def __init__(self, k: int):
-        self.k = k
-        self.best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
-        self.heap: list[tuple[float, int]] = []       # (score, tid), stale entries skipped
-        self.members: set[int] = set()
-        self.seen: set[int] = set()                   # every thread offered
-        self.minscore = 0.0
-
-    def offer(self, tid: int, score: float, gdoc: int) -> bool:
-        """Record a post; return True if the threshold (minscore) rose."""
-        cur = self.best.get(tid)
-        if cur is not None and cur[0] >= score:
-            return False
-        self.best[tid] = (score, gdoc)
-        heap, members = self.heap, self.members
-        if tid not in members:
-            if len(members) >= self.k:
-                if score <= self.minscore:
-                    return False
-                self._pop_min()
-            members.add(tid)
-        heapq.heappush(heap, (score, tid))
-        if len(members) >= self.k:
-            self._clean()
-            old, self.minscore = self.minscore, heap[0][0]
-            return self.minscore > old
-        return False
-
-    def _clean(self):
-        heap, best, members = self.heap, self.best, self.members
-        while heap and (heap[0][1] not in members or best[heap[0][1]][0] != heap[0][0]):
-            heapq.heappop(heap)
-
-    def _pop_min(self):
-        self._clean()
-        _score, tid = heapq.heappop(self.heap)
-        self.members.discard(tid)
-
-    def ranked(self) -> list[tuple[float, int, int]]:
-        """(score, tid, global docnum) of the members, best first (ties: lower docnum)."""
-        rows = [(self.best[t][0], t, self.best[t][1]) for t in self.members]
-        rows.sort(key=lambda r: (-r[0], r[2]))
-        return rows
-
-
-def _scan_scored(m, offset, tids, infos, accept, top: _TopThreads) -> bool:
-    """Feed a segment's matches to top, skipping blocks that cannot beat the threshold.
-
-    Returns True when every match was seen (nothing skipped or pruned): top.seen is then the
-    exact set of matching threads."""
-    exhaustive = True
-    if not m.is_active():
-        return True
-    seen = top.seen
-    usequality = m.supports_block_quality()
-    check = True
-    while m.is_active():
-        if usequality and check and len(top.members) >= top.k:
-            if m.skip_to_quality(top.minscore):
-                exhaustive = False
-            if not m.is_active():
-                break
-        d = m.id()
-        info = infos[d]
-        if accept(info):
-            tid = tids[d]
-            seen.add(tid)
-            if top.offer(tid, m.score(), offset + d):
-                new = m.replace(top.minscore)
-                if new is not m:
-                    exhaustive = False
-                    m = new
-                    usequality = m.supports_block_quality()
-                    if not m.is_active():
-                        break
-        check = m.next()
-    return exhaustive
-
-
-def _accept(cats, solved, date_from, date_to) -> Callable[[int], bool]:
-    """A predicate on the packed info column for the filters (all None: accept all)."""
-    lo = _day(date_from) if date_from else None
-    hi = _day(date_to) if date_to else None
-    if cats is None and solved is None and lo is None and hi is None:
-        return _accept_all
-    want_solved = None if solved is None else int(bool(solved))
-
-    def accept(info: int) -> bool:
-        if want_solved is not None and (info & 1) != want_solved:
-            return False
-        if cats is not None and ((info >> 3) & 0x1FFF) not in cats:
-            return False
-        day = info >> 16
-        return not ((lo is not None and day < lo) or (hi is not None and day > hi))
-
-    return accept
-
-
-def _accept_all(info: int) -> bool:
-    return True
-
-
-def _load_column(reader, name: str, typecode: str = "q") -> array:
-    """A segment's numeric column as an array, read in one go (lengths: typecode "B")."""
-    n = reader.doc_count_all()
-    if typecode == "B":  # per-field length bytes: internal column, read through the codec
-        cr = reader._perdoc._cached_reader(name, W3_LENGTHS)
-    else:
-        cr = reader.column_reader(name)
-    try:
-        raw = cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen)  # 2.7.4 internals, fast
-        arr = array(typecode, raw)
-        if sys.byteorder == "little" and typecode != "B":
-            arr.byteswap()
-    except AttributeError:
-        arr = array(typecode, (cr[i] for i in range(n)))
-    if len(arr) < n:
-        arr.extend([0] * (n - len(arr)))
-    return arr
 
 
 _indexes: dict[str, SearchIndex] = {}

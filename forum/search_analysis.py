@@ -159,20 +159,25 @@ def english_words(text: str) -> list[str]:
 
 
 # Words that carry no meaning in a search query; dropped from queries (never from the index).
-STOP_EN = frozenset(
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+STOP_EN = frozenset(_words(
     """a an the and or but of to in on at for from by with without is are was were be been
     am do does did done have has had i me my we our you your it its this that these those
     there here what why how when where which who whom can could would should will shall may
     might must not no yes so if then than too very just also still yet about after before
-    please help any some get got hi hello thanks thank anyone""".split()
-)
-STOP_ZH = frozenset(
+    please help any some get got hi hello thanks thank anyone"""
+))
+STOP_ZH = frozenset(_words(
     """的 了 吗 呢 吧 啊 呀 么 我 你 他 她 它 们 我们 你们 他们 是 在 有 和 与 及 或 就 都 也
     还 又 很 太 把 被 给 对 从 到 向 让 这 那 这个 那个 这样 那样 什么 怎么 怎样 怎么办 如何
     为什么 为何 一直 一下 一个 已经 可以 能 会 要 想 请问 请 问 求助 求 大家 谢谢 为 吗? 下
     不 没 没有 还是 但是 可是 而且 然后 之后 以后 时候 现在 今天 昨天 刚才 刚刚 突然 总是 又是
-    我的 你的 显示 出现 一样 问题 帮忙 帮助 急 急急""".split()
-)
+    我的 你的 显示 出现 一样 问题 帮忙 帮助 急 急急 后 就 才 再 用 往 里 上 中 时 着 过 得 地
+    而 但 却 所以 因为 如果 需要 应该 是不是 有没有 能不能 可不可以 怎么回事"""
+))
 
 
 class Glossary:
@@ -231,7 +236,7 @@ class Glossary:
         """A short hash of the groups: the index records the one it was built with."""
         import hashlib
 
-        return hashlib.sha1(repr(self.groups).encode("utf-8")).hexdigest()[:16]
+        return hashlib.blake2b(repr(self.groups).encode("utf-8"), digest_size=8).hexdigest()
 
     def expand(self, key: tuple[str, ...]) -> list[str]:
         """All entries sharing a group with the key (the key's own entry first), or []."""
@@ -336,9 +341,10 @@ def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[
         pieces.append(("".join(rest), False))
     merged: list[tuple[str, bool]] = []
     for text, is_entry in pieces:
-        if not is_entry and len(text) == 1 and text not in STOP_ZH and merged:
-            merged[-1] = (merged[-1][0] + text, False)
-        elif merged and len(merged[-1][0]) == 1 and not merged[-1][1] and merged[-1][0] not in STOP_ZH:
+        glue_this = not is_entry and len(text) == 1 and text not in STOP_ZH
+        glue_prev = (len(merged[-1][0]) == 1 and not merged[-1][1]
+                     and merged[-1][0] not in STOP_ZH) if merged else False
+        if merged and (glue_this or glue_prev):
             merged[-1] = (merged[-1][0] + text, False)
         else:
             merged.append((text, is_entry))
@@ -351,14 +357,25 @@ def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[
 def _split_rest(chunk: str, mode: str) -> list[str]:
     if mode == "jieba":
         return [w for w in _jieba().cut(chunk) if len(w) > 1 and w not in STOP_ZH]
-    # Remove stop words (longest first) and keep the pieces between them.
+    # Split at multi-character stop words; strip a few particles only at the edges of what is
+    # left (single stop characters inside words are letters of the word: 地址, 上传, 时间).
     pieces = [chunk]
     for stop in _STOP_ZH_BY_LEN:
         nxt = []
         for p in pieces:
             nxt.extend(p.split(stop) if stop in p else [p])
         pieces = nxt
-    return [p for p in pieces if len(p) > 1 or (p and chunk == p)]
+    out = []
+    for p in pieces:
+        while p and p[0] in _STOP_CHARS:
+            p = p[1:]
+        while p and p[-1] in _STOP_CHARS:
+            p = p[:-1]
+        if len(p) > 1 or (p and chunk == p):
+            out.append(p)
+    return out
 
 
-_STOP_ZH_BY_LEN = sorted(STOP_ZH, key=len, reverse=True)
+_STOP_ZH_BY_LEN = sorted((w for w in STOP_ZH if len(w) > 1), key=len, reverse=True)
+# particles and pronouns that rarely begin or end a word: stripped from the edges of a piece
+_STOP_CHARS = frozenset("的了吗呢吧啊呀么就才都也很太把被给让后还又再我你他她它")

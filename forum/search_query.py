@@ -32,6 +32,8 @@ with warnings.catch_warnings():
     from whoosh import query as wq
 
 SYNONYM_BOOST = 0.5
+COMMON_SHARE = 0.25  # a clause in more posts than this is scored, not required
+RUN_MAX = 6  # longer runs are sentences: a verbatim match is unlikely and costly to test
 RUN_BOOST = 1.5  # extra score when a long CJK run appears verbatim
 MAX_CONCEPTS = 12
 MAX_QUERY_CHARS = 200
@@ -89,7 +91,7 @@ def parse(q: str) -> Parsed:
 
 
 def _field_query(fieldname: str, term_list: list[str], boost: float = 1.0,
-                 slop: int = 1) -> wq.Query | None:
+                 slop: int = 1, positional: bool = True) -> wq.Query | None:
     """Match a term sequence (a phrase when longer than one) in one field.
 
     A phrase scores the sum of its terms, so its boost is divided by its length: a 4-character
@@ -98,6 +100,8 @@ def _field_query(fieldname: str, term_list: list[str], boost: float = 1.0,
         return None
     if len(term_list) == 1:
         return wq.Term(fieldname, term_list[0], boost=boost)
+    if not positional:
+        return wq.And([wq.Term(fieldname, t) for t in term_list], boost=boost / len(term_list))
     return wq.Phrase(fieldname, term_list, slop=slop, boost=boost / len(term_list))
 
 
@@ -139,26 +143,53 @@ def concepts(units: list[Unit], glossary: Glossary, mode: str = DEFAULT_MODE) ->
     return out[:MAX_CONCEPTS]
 
 
-def concept_query(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
-                  hl: set[str] | None = None) -> wq.Query | None:
-    """The user's word, OR its glossary group token (weighted lower); fills hl for highlighting."""
+@dataclass
+class Clause:
+    """One required part of a query: `match` decides which posts qualify (cheap to iterate),
+    `bonus` adds score inside them, `full` is both at once (used where it is optional)."""
+
+    match: wq.Query
+    bonus: wq.Query | None
+    full: wq.Query
+
+
+def concept_clause(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
+                   hl: set[str] | None = None) -> Clause | None:
+    """The user's word OR its glossary group token (weighted lower); fills hl for highlighting.
+
+    Every post containing a glossary entry also holds its group token, so the group token
+    alone decides the match and the exact word only adds score: an AND then walks single
+    posting lists instead of unions, with the same scores. A Chinese word of 3+ characters
+    outside the glossary is the AND of its bigrams (no position check, like most CJK-bigram
+    engines: several times faster, and the bigrams of one word rarely occur apart)."""
     own = entry_terms(c.surface, cg.mode)
     if not own:
         return None
     if len(own) > 1 and (tuple(own) in cg.key_tokens):
         exact = wq.Term(fieldname, entry_token(own))
     else:
-        exact = _field_query(fieldname, own)
-    parts = [exact]
+        exact = _field_query(fieldname, own, positional=any(t.isascii() for t in own))
+    loose = []
     if len(own) > 1 and all(t.isascii() for t in own):
         # English words of an entry that are not adjacent ("forgot my wallet password")
-        parts.append(wq.And([wq.Term(fieldname, t) for t in own], boost=SYNONYM_BOOST / len(own)))
-    parts += [wq.Term(fieldname, tok, boost=SYNONYM_BOOST) for tok in cg.group_tokens(tuple(own))]
+        loose.append(wq.And([wq.Term(fieldname, t) for t in own], boost=SYNONYM_BOOST / len(own)))
+    groups = [wq.Term(fieldname, tok, boost=SYNONYM_BOOST) for tok in cg.group_tokens(tuple(own))]
     if hl is not None:
         hl.update(own)
         for syn in c.synonyms:
             hl.update(entry_terms(syn, cg.mode))
-    return parts[0] if len(parts) == 1 else Or(parts)
+    full = Or([exact, *loose, *groups]) if loose or groups else exact
+    if not groups:
+        return Clause(full, None, full)
+    match = groups + loose
+    return Clause(match[0] if len(match) == 1 else Or(match), exact, full)
+
+
+def concept_query(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
+                  hl: set[str] | None = None) -> wq.Query | None:
+    """The whole concept as one query (exact word, loose words, group tokens)."""
+    clause = concept_clause(c, cg, fieldname, hl)
+    return clause.full if clause else None
 
 
 @dataclass
@@ -168,13 +199,17 @@ class Built:
     strict: wq.Query | None
     relaxed: wq.Query | None
     highlight_terms: frozenset[str]
+    core: wq.Query | None = None  # same posts as strict, cheaper: for counting
 
 
-def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "text") -> Built:
-    """Build the strict (AND) and relaxed (OR: fills a page the AND leaves short) queries."""
+def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "text",
+          reader=None) -> Built:
+    """Build the strict (AND) and relaxed (OR: fills a page the AND leaves short) queries.
+
+    With a reader, clauses matching more than COMMON_SHARE of the posts become optional."""
     mode = cg.mode
     parsed = parse(q)
-    required: list[wq.Query] = []
+    clauses: list[Clause] = []
     hl: set[str] = set()
     for group in parsed.groups:
         if len(group) == 1 and not group[0].phrase:
@@ -183,7 +218,9 @@ def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "te
         for unit in group:
             if unit.phrase:
                 t = entry_terms(unit.text, mode)
-                fq = _field_query(fieldname, t)
+                # a quoted glossary entry has its own index token: no position check needed
+                fq = (wq.Term(fieldname, entry_token(t)) if len(t) > 1 and tuple(t) in cg.key_tokens
+                      else _field_query(fieldname, t))
                 if fq is not None:
                     alts.append(fq)
                     hl.update(t)
@@ -191,29 +228,50 @@ def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "te
                 alts += [cq for c in concepts([unit], glossary, mode)
                          if (cq := concept_query(c, cg, fieldname, hl)) is not None]
         if alts:
-            required.append(Or(alts) if len(alts) > 1 else alts[0])
+            one = Or(alts) if len(alts) > 1 else alts[0]
+            clauses.append(Clause(one, None, one))
     plain = [g[0] for g in parsed.groups if len(g) == 1 and not g[0].phrase]
-    for c in concepts(plain, glossary, mode):
-        cq = concept_query(c, cg, fieldname, hl)
-        if cq is not None:
-            required.append(cq)
+    plain_concepts = concepts(plain, glossary, mode)
+    clauses += [cl for c in plain_concepts if (cl := concept_clause(c, cg, fieldname, hl))]
     excluded = [fq for u in parsed.excluded
                 if (fq := _field_query(fieldname, entry_terms(u.text, mode))) is not None]
-    if not required:
+    if not clauses:
         return Built(None, None, frozenset())
-    strict = wq.And(required) if len(required) > 1 else required[0]
-    relaxed = Or(required, scale=0.9) if len(required) > 1 else None
-    runs = [r for u in plain for r in CJK_RUN_RE.findall(fold(u.text)) if len(r) >= 3]
-    boosts = [fq for r in runs if (fq := _field_query(fieldname, entry_terms(r, mode), RUN_BOOST))]
-    if boosts:
-        extra = Or(boosts) if len(boosts) > 1 else boosts[0]
-        strict = wq.AndMaybe(strict, extra)
-        relaxed = wq.AndMaybe(relaxed, extra) if relaxed is not None else None
+    relaxed = Or([c.full for c in clauses], scale=0.9) if len(clauses) > 1 else None
+    optional: list[wq.Query] = []
+    if reader is not None and len(clauses) > 1:
+        # Words in a large share of posts (钱包, wallet) barely narrow the results and weigh
+        # little (low idf), but an AND or a score over them costs as much as their posting
+        # lists: next to rarer words they are left out (Lucene's "common terms" idea). One
+        # clause always stays; if all are common, the rarest plus the others as score only.
+        limit = COMMON_SHARE * max(reader.doc_count(), 1)
+        sizes = [c.match.estimate_size(reader) for c in clauses]
+        keep = [i for i, n in enumerate(sizes) if n <= limit]
+        if not keep:
+            keep = [sizes.index(min(sizes))]
+            optional = [c.full for i, c in enumerate(clauses) if i not in keep]
+        clauses = [clauses[i] for i in keep]
+    matches = [c.match for c in clauses]
+    core = wq.And(matches) if len(matches) > 1 else matches[0]
+    optional += [c.bonus for c in clauses if c.bonus is not None]
+    # a long CJK run that was split into several words scores extra where it appears verbatim
+    words = {c.surface for c in plain_concepts}
+    runs = [r for u in plain for r in CJK_RUN_RE.findall(fold(u.text))
+            if 3 <= len(r) <= RUN_MAX and r not in words]
+    boosts = [fq for r in runs
+              if (fq := _field_query(fieldname, entry_terms(r, mode), RUN_BOOST, positional=False))]
+    strict = core
+    if optional or boosts:
+        extra = optional + boosts
+        strict = wq.AndMaybe(core, Or(extra) if len(extra) > 1 else extra[0])
+    if boosts and relaxed is not None:
+        relaxed = wq.AndMaybe(relaxed, Or(boosts) if len(boosts) > 1 else boosts[0])
     if excluded:
         neg = Or(excluded) if len(excluded) > 1 else excluded[0]
         strict = wq.AndNot(strict, neg)
+        core = wq.AndNot(core, neg)
         relaxed = wq.AndNot(relaxed, neg) if relaxed is not None else None
-    return Built(strict, relaxed, frozenset(hl))
+    return Built(strict, relaxed, frozenset(hl), core)
 
 
 # Highlighting ---------------------------------------------------------------------------------

@@ -1,0 +1,344 @@
+"""Search benchmark: forum.search (Whoosh) against SQLite FTS5 (trigram) on one corpus.
+
+    .venv/bin/python bench/search.py --posts 100000          # full run, prints a table
+    .venv/bin/python bench/search.py --posts 10000           # quick run
+    .venv/bin/python bench/search.py --compare               # analyzers on the labelled set
+
+Both engines get the same posts and queries in the same run. Whoosh runs without its result
+cache (cold numbers); snippets for Whoosh come from the SQLite table, as in phase 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import corpus  # noqa: E402
+
+from forum import search_analysis  # noqa: E402
+from forum.search import Doc, SearchIndex  # noqa: E402
+
+# (query, filters): common and rare, Chinese and English, phrases, syntax, filters.
+QUERIES: list[tuple[str, dict]] = [
+    ("钱包", {}), ("转账", {}), ("手续费", {}), ("助记词", {}), ("到账", {}), ("余额", {}),
+    ("交易所", {}), ("马蹄链", {}), ("派生路径", {}), ("滑点", {}), ("多签", {}), ("固件", {}),
+    ("地址簿", {}), ("为什么我的转账一直在等待确认", {}), ("USDT转账没到账", {}),
+    ("更新后打开钱包就闪退", {}), ("助记词导入后余额为零怎么办", {}), ("从币安提现到钱包没到账", {}),
+    ("授权后资产被盗了", {}), ("錢包", {}), ("轉賬失敗", {}), ("助記詞", {}), ("ＵＳＤＴ", {}),
+    ("ＴＲＸ 能量", {}), ("wallet", {}), ("transfer", {}), ("fee", {}), ("pending", {}),
+    ("usdt", {}), ("transfers stuck", {}), ("failed swap", {}), ("crashes after updating", {}),
+    ("withdrawals not received", {}), ("ledger bluetooth", {}), ("derivation path", {}),
+    ("slippage", {}), ("pancakeswap", {}), ("nonce too low", {}), ('"seed phrase"', {}),
+    ('"gas fee"', {}), ('"等待确认"', {}), ('"out of energy"', {}), ("闪退 -更新", {}),
+    ("swap -pancakeswap", {}), ("wallet -usdt", {}), ("crash OR 闪退", {}),
+    ("ledger OR trezor", {}), ("提现 OR 充值", {}), ("USDT转账", {}), ("TRC20地址", {}),
+    ("gas费太贵", {}), ("TRX能量不足", {}), ("transfr", {}), ("walet", {}), ("recieved", {}),
+    ("转账", {"category_ids": [2]}), ("wallet", {"solved": True}),
+    ("闪退", {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}),
+    ("USDT", {"solved": False, "category_ids": [2]}), ("手续费", {"date_from": date(2024, 6, 1)}),
+    ("seed phrase", {"category_ids": [1]}), ("被盗", {"solved": True}),
+    ("pending transfer", {"category_ids": [2], "solved": True}),
+]
+
+_WORD = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def fts_query(q: str) -> str:
+    """The same query in FTS5 syntax: quoted substrings, AND, OR, NOT (no folding, no stems)."""
+    parts, neg = [], []
+    for m in _WORD.finditer(q):
+        minus, phrase, word = m.groups()
+        if word == "OR":
+            parts.append("OR")
+            continue
+        text = phrase if phrase is not None else word
+        if word and word.startswith("-"):
+            minus, text = "-", word[1:]
+        if not text:
+            continue
+        item = '"' + text.replace('"', '""') + '"'
+        (neg if minus else parts).append(item)
+    out = []
+    for p in parts:
+        if out and p != "OR" and out[-1] != "OR":
+            out.append("AND")
+        out.append(p)
+    s = " ".join(out)
+    for n in neg:
+        s += f" NOT {n}"
+    return s
+
+
+def _day(d) -> int:
+    return (d - date(2000, 1, 1)).days
+
+
+def fts_search(db, q: str, f: dict, highlight: bool, k: int = 20) -> list[tuple[int, int]]:
+    """Top k threads by bm25 (collapsed in Python from the top 5k posts), with snippets."""
+    where, args = ["fts MATCH ?"], [fts_query(q)]
+    if f.get("category_ids"):
+        where.append(f"category_id IN ({','.join('?' * len(f['category_ids']))})")
+        args += f["category_ids"]
+    if f.get("solved") is not None:
+        where.append("solved = ?")
+        args.append(int(f["solved"]))
+    if f.get("date_from"):
+        where.append("day >= ?")
+        args.append(_day(f["date_from"]))
+    if f.get("date_to"):
+        where.append("day <= ?")
+        args.append(_day(f["date_to"]))
+    sql = (f"SELECT rowid, thread_id FROM fts WHERE {' AND '.join(where)} "
+           "ORDER BY bm25(fts, 2.0, 1.0) LIMIT 5000")
+    try:
+        rows = db.execute(sql, args).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    seen: dict[int, int] = {}
+    for rowid, tid in rows:
+        if tid not in seen:
+            seen[tid] = rowid
+            if len(seen) >= k:
+                break
+    if highlight and seen:
+        ids = list(seen.values())
+        db.execute(
+            f"SELECT rowid, snippet(fts, 1, '<mark>', '</mark>', '…', 24) FROM fts "
+            f"WHERE fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+            [args[0], *ids],
+        ).fetchall()
+    return list(seen.items())
+
+
+def build_fts(posts, path: Path) -> float:
+    """Create the FTS5 trigram table; return the seconds spent."""
+    db = sqlite3.connect(path)
+    t = time.perf_counter()
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, thread_id UNINDEXED, "
+               "category_id UNINDEXED, solved UNINDEXED, day UNINDEXED, tokenize='trigram')")
+    db.executemany(
+        "INSERT INTO fts(rowid, title, body, thread_id, category_id, solved, day) "
+        "VALUES (?,?,?,?,?,?,?)",
+        ((p.post_id, p.title if p.is_question else "", p.body, p.thread_id, p.category_id,
+          int(p.thread_solved), _day(p.thread_created_at.date())) for p in posts))
+    db.commit()
+    elapsed = time.perf_counter() - t
+    db.close()
+    return elapsed
+
+
+def to_doc(p) -> Doc:
+    """A corpus post as a forum.search.Doc."""
+    return Doc(**{f: getattr(p, f) for f in Doc.__dataclass_fields__})
+
+
+def dir_size(path: Path) -> int:
+    """Bytes used by the files under path."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) in milliseconds."""
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))] * 1000
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (MpWriter's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn, runs: int) -> list[float]:
+    """Durations of `runs` calls of fn."""
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
+    """Build both indexes from the same corpus, time the query set, return the figures."""
+    t = time.perf_counter()
+    posts = corpus.generate(n_posts)
+    gen_s = time.perf_counter() - t
+    docs = [to_doc(p) for p in posts]
+    db_path = workdir / "fts.db"
+    c0 = cpu_seconds()
+    fts_build = build_fts(posts, db_path)
+    fts_cpu = cpu_seconds() - c0
+    ix = SearchIndex(workdir / "whoosh", cache_size=0)
+    c0, t = cpu_seconds(), time.perf_counter()
+    ix.rebuild(docs, procs=procs)
+    wh_build = time.perf_counter() - t
+    wh_cpu = cpu_seconds() - c0
+    db = sqlite3.connect(db_path)
+
+    def text_for(post_ids):
+        marks = ",".join("?" * len(post_ids))
+        rows = db.execute(f"SELECT rowid, title, body FROM fts WHERE rowid IN ({marks})", post_ids)
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    res = {"posts": len(posts), "threads": posts[-1].thread_id, "generate_s": gen_s,
+           "whoosh_build_s": wh_build, "fts_build_s": fts_build,
+           "whoosh_build_cpu_s": wh_cpu, "fts_build_cpu_s": fts_cpu,
+           "whoosh_size": dir_size(workdir / "whoosh"), "fts_size": db_path.stat().st_size}
+    samples = {k: [] for k in ("wh_plain", "wh_hl", "wh_filter", "fts_plain", "fts_hl", "fts_filter",
+                               "wh_hl_both", "fts_hl_both")}
+    per_query = []
+    zero = {"whoosh": 0, "fts": 0}
+    for q, f in QUERIES:
+        wp = timed(lambda q=q, f=f: ix.search(q, highlight=False, **f), runs)
+        wh = timed(lambda q=q, f=f: ix.search(q, text_for=text_for, **f), runs)
+        fp = timed(lambda q=q, f=f: fts_search(db, q, f, False), runs)
+        fh = timed(lambda q=q, f=f: fts_search(db, q, f, True), runs)
+        page = ix.search(q, highlight=False, **f)
+        fhits = fts_search(db, q, f, False)
+        zero["whoosh"] += not page.hits
+        zero["fts"] += not fhits
+        if f:
+            samples["wh_filter"] += wh
+            samples["fts_filter"] += fh
+        else:
+            samples["wh_plain"] += wp
+            samples["wh_hl"] += wh
+            samples["fts_plain"] += fp
+            samples["fts_hl"] += fh
+        if fhits and not f:
+            samples["wh_hl_both"] += wh
+            samples["fts_hl_both"] += fh
+        per_query.append({"q": q, "filters": bool(f), "whoosh_ms": statistics.median(wh) * 1000,
+                          "fts_ms": statistics.median(fh) * 1000, "whoosh_total": page.total,
+                          "fts_hits": len(fhits)})
+    res["latency_ms"] = {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in samples.items()}
+    res["zero_hit_queries"] = zero
+    res["queries"] = len(QUERIES)
+    res["per_query"] = per_query
+    return res
+
+
+def print_table(r: dict) -> None:
+    """The figures as a Markdown table, Whoosh next to FTS5."""
+    lat = r["latency_ms"]
+    rows = [
+        ("full reindex (s)", r["whoosh_build_s"], r["fts_build_s"]),
+        ("full reindex, CPU of all processes (s)", r["whoosh_build_cpu_s"], r["fts_build_cpu_s"]),
+        ("docs/s", r["posts"] / r["whoosh_build_s"], r["posts"] / r["fts_build_s"]),
+        ("index size (MB)", r["whoosh_size"] / 1e6, r["fts_size"] / 1e6),
+    ]
+    for key, label in (("plain", "no highlight"), ("hl", "with highlight"), ("filter", "filters+hl"),
+                       ("hl_both", "hl, only queries FTS5 answers")):
+        for p in ("p50", "p95"):
+            rows.append((f"query {p} {label} (ms)", lat[f"wh_{key}"][p], lat[f"fts_{key}"][p]))
+    print(f"\n{r['posts']} posts, {r['threads']} threads, {r['queries']} queries "
+          f"(zero hits: whoosh {r['zero_hit_queries']['whoosh']}, fts5 {r['zero_hit_queries']['fts']})\n")
+    print("| measure | Whoosh | FTS5 trigram | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, w, f in rows:
+        print(f"| {label} | {w:,.1f} | {f:,.1f} | {w / f if f else float('nan'):.2f} |")
+
+
+# Analyzer comparison on the labelled set --------------------------------------------------------
+
+def load_labelled():
+    """The hand-written corpus and queries of tests/data."""
+    data = ROOT / "tests" / "data"
+    threads = json.loads((data / "search_corpus.json").read_text(encoding="utf-8"))
+    queries = json.loads((data / "search_queries.json").read_text(encoding="utf-8"))
+    return threads, queries
+
+
+def labelled_docs(threads) -> list[Doc]:
+    """One Doc per post of the labelled threads."""
+    docs = []
+    for t in threads:
+        created = datetime.fromisoformat(t["created"])
+        solved = t.get("accepted") is not None
+        docs.append(Doc(t["id"] * 100, t["id"], t["category"], True, False, solved, t["title"],
+                        t["question"], "asker", created, created))
+        for i, ans in enumerate(t.get("answers", []), start=1):
+            docs.append(Doc(t["id"] * 100 + i, t["id"], t["category"], False, t.get("accepted") == i,
+                            solved, t["title"], ans, "helper", created, created))
+    return docs
+
+
+def evaluate(search_fn, queries) -> tuple[float, float]:
+    """Mean recall@10 and MRR of search_fn(q) -> ranked thread ids over the labelled queries."""
+    recalls, rrs = [], []
+    for item in queries:
+        want = set(item["relevant"])
+        got = search_fn(item["q"])[:10]
+        recalls.append(len(want & set(got)) / len(want))
+        rrs.append(next((1 / (i + 1) for i, tid in enumerate(got) if tid in want), 0.0))
+    return statistics.mean(recalls), statistics.mean(rrs)
+
+
+def compare(workdir: Path, n_posts: int) -> None:
+    """recall@10 / MRR per analyzer mode on the labelled set, plus index build time."""
+    threads, queries = load_labelled()
+    docs = labelled_docs(threads)
+    posts = [to_doc(p) for p in corpus.generate(n_posts)]
+    print(f"| analyzer | recall@10 | MRR | build {n_posts} posts (s, 1 proc) |")
+    print("| --- | ---: | ---: | ---: |")
+    for mode in search_analysis.MODES:
+        ix = SearchIndex(workdir / f"lab_{mode}", mode=mode, cache_size=0)
+        ix.rebuild(docs, procs=1)
+        r, m = evaluate(lambda q, ix=ix: [h.thread_id for h in ix.search(q, per_page=10).hits],
+                        queries)
+        big = SearchIndex(workdir / f"big_{mode}", mode=mode, cache_size=0)
+        t = time.perf_counter()
+        big.rebuild(posts, procs=1)
+        print(f"| {mode} | {r:.3f} | {m:.3f} | {time.perf_counter() - t:.1f} |")
+    lab = workdir / "lab_fts.db"
+    build_fts(docs, lab)
+    db = sqlite3.connect(lab)
+    r, m = evaluate(lambda q: [tid for tid, _ in fts_search(db, q, {}, False, 10)], queries)
+    print(f"| FTS5 trigram (reference) | {r:.3f} | {m:.3f} | |")
+
+
+def main(argv=None) -> None:
+    """Command line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per query")
+    ap.add_argument("--compare", action="store_true", help="compare analyzers on the labelled set")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        if args.compare:
+            compare(workdir, min(args.posts, 20_000))
+            return
+        r = run_bench(args.posts, args.procs, args.runs, workdir)
+        print_table(r)
+        slow = sorted(r["per_query"], key=lambda x: -x["whoosh_ms"])[:8]
+        print("\nslowest Whoosh queries (median ms, with highlight):")
+        for x in slow:
+            print(f"  {x['whoosh_ms']:7.1f}  fts5 {x['fts_ms']:7.1f}  {x['q']!r}"
+                  f"{' +filters' if x['filters'] else ''} (whoosh {x['whoosh_total']} threads,"
+                  f" fts5 {x['fts_hits']})")
+        if args.json:
+            Path(args.json).write_text(json.dumps(r, indent=1, default=str))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

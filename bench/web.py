@@ -1,0 +1,309 @@
+"""Web page throughput against a "hello world" ceiling, both served the same way in one run.
+
+    .venv/bin/python bench/seed.py --reset      # once: the data set and its search index
+    .venv/bin/python bench/web.py               # wrk -t2 -c16 -d15s --latency per page
+    .venv/bin/python bench/web.py --duration 5 --profile   # quicker, plus an in-process profile
+
+Two gunicorn servers start on loopback with the project's gunicorn.conf.py and 2 sync workers:
+the forum (wsgi:app on the seeded database and instance) and bench/hello.py. wrk loads one URL
+at a time, the ceiling before and after every page. Each page is reported as a share of the
+mean requests/s of the two ceiling runs around it; the targets are category and thread
+pages >= 25%, search >= 10%. --profile then runs every page in-process under cProfile with the
+Flask test client and prints SQL statements per request and the hottest functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from common import (  # noqa: E402
+    DEFAULT_DATABASE_URL,
+    DEFAULT_INSTANCE,
+    OUT,
+    Server,
+    forum_env,
+    machine_note,
+    request,
+    require_loopback_database,
+    table,
+)
+from sqlalchemy import create_engine, text  # noqa: E402
+
+CEILING = "hello (ceiling)"
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    target: float | None  # minimum share of the ceiling's requests/s
+    expect: str  # a string the page must contain (sanity check before loading it)
+    server: str = "forum"
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int  # non-2xx/3xx responses plus socket errors
+    ratio: float = 0.0
+    target: float | None = None
+
+
+def pick_pages(database_url: str) -> list[Page]:
+    """The pages to load, found in the seeded database: the busiest category and a public
+    thread with 30-60 answers (its first page shows the question and 30 answers)."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        slug = conn.scalar(text(
+            "SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id "
+            "WHERE NOT t.is_private AND NOT t.is_deleted GROUP BY c.slug ORDER BY count(*) DESC LIMIT 1"
+        ))  # fmt: skip
+        thread_id = conn.scalar(text(
+            "SELECT id FROM threads WHERE NOT is_private AND NOT is_deleted "
+            "AND reply_count BETWEEN 31 AND 60 AND accepted_post_id IS NOT NULL ORDER BY id LIMIT 1"
+        ))  # fmt: skip
+    engine.dispose()
+    if slug is None or thread_id is None:
+        raise SystemExit("no data: run bench/seed.py first (same --database-url)")
+    return [
+        Page("home", "/", None, 'class="thread-row'),
+        Page(f"category /c/{slug}", f"/c/{slug}", 0.25, 'class="thread-row'),
+        Page("thread, 30 answers", f"/t/{thread_id}", 0.25, 'class="post'),
+        Page("search 转账 (common)", "/search?q=" + quote("转账"), 0.10, 'class="result'),
+        Page("search 闪退 (rarer)", "/search?q=" + quote("闪退"), 0.10, 'class="result'),
+        Page("search 'pending transfer'", "/search?q=" + quote("pending transfer"), 0.10,
+             'class="result'),
+    ]  # fmt: skip
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+
+
+def run_wrk(url: str, args) -> tuple[float, float, float, int, int]:
+    """requests/s, p50 ms, p99 ms, requests, bad responses of one wrk run."""
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+           "--timeout", "10s", "--latency", url]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        bad += int(m.group(1)) + int(m.group(3)) + int(m.group(4))  # read errors: closed sockets
+    return rps, p50, p99, total, bad
+
+
+def drain(server: Server, quiet_ms: float = 50, limit: float = 60) -> None:
+    """Wait until the server has worked off the requests wrk left queued when it stopped,
+    so that they do not slow down the next page's run."""
+    deadline = time.monotonic() + limit
+    fast = 0
+    while time.monotonic() < deadline and fast < 3:
+        fast = fast + 1 if request("GET", server.base + "/favicon.ico").seconds * 1000 < quiet_ms else 0
+        time.sleep(0.2)
+
+
+def measure(pages: list[Page], servers: dict[str, Server], args) -> list[Result]:
+    """The ceiling, then each page followed by the ceiling again: every page is compared with
+    the mean of the two ceiling runs around it, which cancels slow drifts of a noisy machine."""
+    hello = Page(CEILING, "/", None, "Hello", server="hello")
+    results = []
+    ceilings = [one(hello, servers, args)]
+    for page in pages:
+        result = one(page, servers, args)
+        ceilings.append(one(hello, servers, args))
+        result.ratio = result.rps / ((ceilings[-2].rps + ceilings[-1].rps) / 2)
+        results.append(result)
+    mean = sum(c.rps for c in ceilings) / len(ceilings)
+    for c in ceilings:
+        c.ratio = c.rps / mean
+    return [*ceilings[:1], *results, *ceilings[1:]]
+
+
+def one(page: Page, servers: dict[str, Server], args) -> Result:
+    url = servers[page.server].base + page.path
+    check = request("GET", url)
+    if check.status != 200 or page.expect not in check.body:
+        raise SystemExit(f"{page.name}: {url} answered {check.status} without {page.expect!r}")
+    if args.warmup:
+        subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.warmup}s", url],
+                       capture_output=True, check=True)  # fmt: skip
+        drain(servers[page.server])
+    rps, p50, p99, total, bad = run_wrk(url, args)
+    drain(servers[page.server])
+    print(f"  {page.name:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
+    return Result(page.name, page.path, rps, p50, p99, total, bad, target=page.target)
+
+
+def report(results: list[Result]) -> str:
+    rows = []
+    for r in results:
+        met = "" if r.target is None else ("yes" if r.ratio >= r.target else "NO")
+        target = "" if r.target is None else f">= {r.target:.0%}"
+        rows.append([r.name, f"{r.rps:.0f}", f"{r.ratio:.1%}", f"{r.p50_ms:.1f}",
+                     f"{r.p99_ms:.1f}", r.bad, target, met])  # fmt: skip
+    return table(["page", "req/s", "share of ceiling*", "p50 ms", "p99 ms", "errors", "target",
+                  "met"], rows) + (
+        "\n* pages: of the mean of the ceiling runs just before and after; ceiling runs: of "
+        "their overall mean")  # fmt: skip
+
+
+# --- in-process profile ------------------------------------------------------------------------
+
+
+def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """Share of the profiled time spent in each library, the templates and forum/ itself
+    (psycopg's share is mostly waiting for PostgreSQL)."""
+    spent: dict[str, float] = {}
+    for (path, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        if "site-packages/" in path:
+            key = path.split("site-packages/")[1].split("/")[0]
+        elif path.endswith(".html"):
+            key = "templates"
+        elif "/forum/" in path:
+            key = "forum/" + path.split("/forum/")[1]
+        elif path == "~":
+            key = "builtins"
+        else:
+            key = "stdlib"
+        spent[key] = spent.get(key, 0.0) + own
+    total = sum(spent.values()) or 1.0
+    return sorted(((k, v / total) for k, v in spent.items()), key=lambda kv: -kv[1])
+
+
+def profile(pages: list[Page], args) -> None:
+    """Each forum page under cProfile with the Flask test client: SQL per request, hot spots."""
+    import os
+
+    from sqlalchemy import event
+
+    os.environ.update(forum_env(args.database_url, args.instance, FORUM_SEARCH_POLL_SECONDS="0"))
+    from forum import create_app
+    from forum.extensions import db
+
+    app = create_app()
+    client = app.test_client()
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    seen = set()
+    for page in pages:
+        if page.server != "forum" or page.path in seen:
+            continue
+        seen.add(page.path)
+        for _ in range(20):  # warm: templates compiled, searchers open, pools filled
+            client.get(page.path)
+        statements.clear()
+        client.get(page.path)
+        sql = len(statements)
+        cpu = time.process_time()
+        for _ in range(args.profile_requests):
+            client.get(page.path)
+        cpu = (time.process_time() - cpu) / args.profile_requests * 1000
+        prof = cProfile.Profile()
+        start = time.perf_counter()
+        prof.enable()
+        for _ in range(args.profile_requests):
+            client.get(page.path)
+        prof.disable()
+        per = (time.perf_counter() - start) / args.profile_requests * 1000
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf)
+        shares = by_package(stats)
+        stats.strip_dirs().sort_stats("tottime").print_stats(args.profile_top)
+        print(f"\n### {page.name} ({page.path}): {sql} SQL statements; {cpu:.1f} ms of Python "
+              f"CPU per request in-process (PostgreSQL's time not included), {per:.1f} ms "
+              f"wall under cProfile")  # fmt: skip
+        print("   own time by package: " + ", ".join(
+            f"{name} {share:.0%}" for name, share in shares[:9]))
+        print("\n".join(buf.getvalue().splitlines()[6:]))
+        if args.show_sql:
+            statements.clear()
+            client.get(page.path)
+            for s in statements:
+                print("   SQL:", " ".join(s.split())[:160])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])  # fmt: skip
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
+                        help="instance dir with the search index seed.py built (default %(default)s)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per page (wrk -d)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk -c")
+    parser.add_argument("--threads", type=int, default=2, help="wrk -t")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk before each page")
+    parser.add_argument("--profile", action="store_true", help="then profile pages in-process")
+    parser.add_argument("--profile-only", action="store_true", help="skip the wrk runs")
+    parser.add_argument("--profile-requests", type=int, default=200)
+    parser.add_argument("--profile-top", type=int, default=25)
+    parser.add_argument("--show-sql", action="store_true", help="print each page's SQL (profile)")
+    args = parser.parse_args(argv)
+    require_loopback_database(args.database_url)
+    args.instance = args.instance.resolve()
+    if not (args.instance / "search").is_dir():
+        raise SystemExit(f"no search index under {args.instance}: run bench/seed.py first")
+    if shutil.which("wrk") is None and not args.profile_only:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    pages = pick_pages(args.database_url)
+
+    if not args.profile_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        print(machine_note())
+        print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency; "
+              f"gunicorn -c gunicorn.conf.py, {args.workers} sync workers each")  # fmt: skip
+        env = forum_env(args.database_url, args.instance)
+        forum = Server("wsgi:app", env, args.workers, log=OUT / f"web-{stamp}-forum.log")
+        hello = Server("hello:app", env, args.workers, log=OUT / f"web-{stamp}-hello.log",
+                       pythonpath=str(ROOT / "bench"))  # fmt: skip
+        try:
+            forum.start("/healthz")
+            hello.start("/")
+            results = measure(pages, {"forum": forum, "hello": hello}, args)
+        finally:
+            forum.stop()
+            hello.stop()
+        print()
+        print(report(results))
+        missed = [r.name for r in results if r.target is not None and r.ratio < r.target]
+        print("\nAll targets met." if not missed else f"\nTargets missed: {', '.join(missed)}")
+        (OUT / f"web-{stamp}.json").write_text(json.dumps(
+            {"args": vars(args) | {"instance": str(args.instance)}, "note": machine_note(),
+             "results": [asdict(r) for r in results]}, indent=2, ensure_ascii=False))  # fmt: skip
+    if args.profile or args.profile_only:
+        profile(pages, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
