@@ -15,13 +15,14 @@ import warnings
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from forum import search_query as sq
 from forum import search_whoosh as sw
 from forum.search_analysis import DEFAULT_MODE, GLOSSARY_PATH, CompiledGlossary, Glossary, stem
+from forum.search_progress import OutboxProgress
 
 # The schema is pickled into the index with the field classes' paths: keep these names
 # importable here too, or indexes written while they lived in this module would not open.
@@ -49,7 +50,6 @@ EXHAUSTIVE_MAX = 5000      # estimated posts up to which every match is scored (
 CACHE_SIZE = 256           # query results kept per index, keyed by index generation
 WRITE_TIMEOUT = 10.0       # seconds a writer waits for the index lock before IndexBusy
 TIER_MIN_MATCHES = 2000    # estimated posts above which the title tier is tried first
-GAP_WINDOW = 300.0         # seconds an outbox id below the high-water mark is re-checked
 
 
 class IndexBusy(Exception):
@@ -104,47 +104,6 @@ class SearchPage:
     def pages(self) -> int:
         """Number of pages that can be served."""
         return max(1, -(-min(self.total, RESULT_CAP) // self.per_page))
-
-
-# Outbox bookkeeping ---------------------------------------------------------------------------
-
-@dataclass
-class OutboxProgress:
-    """The last outbox id applied to this index, and ids below it not yet seen (gaps).
-
-    Concurrent transactions can commit outbox ids out of order (10 visible before 9), so ids
-    skipped below the high-water mark are remembered and re-checked for GAP_WINDOW seconds.
-    """
-
-    last_id: int = 0
-    gaps: dict[int, float] = field(default_factory=dict)  # id -> first time it was missing
-
-    def ids_to_recheck(self) -> list[int]:
-        """Gap ids to fetch again together with ids above last_id."""
-        return sorted(self.gaps)
-
-    def advance(self, applied: Iterable[int], now: float | None = None) -> OutboxProgress:
-        """The progress after applying these ids: new gaps recorded, old gaps expired."""
-        now = time.time() if now is None else now
-        applied = set(applied)
-        top = max(applied | {self.last_id})
-        gaps = {i: t for i, t in self.gaps.items() if i not in applied and now - t < GAP_WINDOW}
-        for i in range(self.last_id + 1, top):
-            if i not in applied:
-                gaps.setdefault(i, now)
-        if len(gaps) > 10_000:  # a huge jump (sequence reset?): keep the newest gaps only
-            gaps = dict(sorted(gaps.items())[-10_000:])
-        return OutboxProgress(top, gaps)
-
-    def to_json(self) -> str:
-        """Serialised form stored in the index directory."""
-        return json.dumps({"last_id": self.last_id, "gaps": {str(k): v for k, v in self.gaps.items()}})
-
-    @classmethod
-    def from_json(cls, text: str) -> OutboxProgress:
-        """Parse the stored form."""
-        data = json.loads(text)
-        return cls(int(data["last_id"]), {int(k): float(v) for k, v in data["gaps"].items()})
 
 
 # The index ------------------------------------------------------------------------------------
@@ -412,21 +371,26 @@ class SearchIndex:
         page, per_page = max(1, page), max(1, min(per_page, 100))
         cats = frozenset(category_ids) if category_ids else None
         s, gen = self._searcher()
-        key = (q, page, per_page, cats, solved, date_from, date_to, sort, highlight, gen)
-        cacheable = self._cache is not None and text_for is None
-        if cacheable and (cached := self._cache.get(key)) is not None:
-            return cached
-        result = self._search(s, q, page, per_page, sw.accept_filter(cats, solved, date_from, date_to),
-                              sort, text_for, highlight)
-        if cacheable:
-            self._cache.put(key, result)
+        # The ranking is cached per index generation; snippets are cut afresh from text_for
+        # (the database's current text), so a cached ranking never shows stale text.
+        key = (q, page, per_page, cats, solved, date_from, date_to, sort, gen)
+        ranked = self._cache.get(key) if self._cache is not None else None
+        if ranked is None:
+            accept = sw.accept_filter(cats, solved, date_from, date_to)
+            ranked = self._rank(s, q, page, per_page, accept, sort)
+            if self._cache is not None:
+                self._cache.put(key, ranked)
+        found, terms = ranked
+        result = replace(found, hits=[replace(hit) for hit in found.hits])
+        if highlight:
+            self._highlight(s, result.hits, terms, text_for)
         return result
 
-    def _search(self, s, q, page, per_page, accept, sort, text_for, highlight) -> SearchPage:
+    def _rank(self, s, q, page, per_page, accept, sort) -> tuple[SearchPage, frozenset[str]]:
         built = sq.build(q, self.glossary, self.cg, reader=s.reader())
         want = page * per_page
         if built.strict is None or want > RESULT_CAP:
-            return SearchPage([], 0, page, per_page)
+            return SearchPage([], 0, page, per_page), frozenset()
         top = None
         k = want + 1  # one more than shown: tells whether a next page exists
         if sort == "relevance" and built.core.estimate_size(s.reader()) > TIER_MIN_MATCHES:
@@ -452,11 +416,10 @@ class SearchIndex:
             top = (top + extra)[:k]
         suggestion = self.suggest(q, _searcher=s) if self.public and total < 3 else None
         hits = top[(page - 1) * per_page : want]
-        if highlight:
-            self._highlight(s, hits, built.highlight_terms, text_for)
         total = max(total, len(top))
-        return SearchPage(hits, min(total, RESULT_CAP), page, per_page, total >= RESULT_CAP,
-                          exact, len(top) > want and want < RESULT_CAP, relaxed, suggestion)
+        found = SearchPage(hits, min(total, RESULT_CAP), page, per_page, total >= RESULT_CAP,
+                           exact, len(top) > want and want < RESULT_CAP, relaxed, suggestion)
+        return found, built.highlight_terms
 
     def _collect(self, s, q, k: int, accept, sort: str, core=None,
                  count: bool = True) -> tuple[list[Hit], int, bool]:

@@ -334,6 +334,8 @@ def load_column(reader, name: str, typecode: str = "q") -> array:
         cr = reader._perdoc._cached_reader(name, W3_LENGTHS)
     else:
         cr = reader.column_reader(name)
+    if cr is None:  # a segment without this field (e.g. only answers, no titles): all zeros
+        return array(typecode, bytes(n * array(typecode).itemsize))
     try:
         raw = cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen)  # 2.7.4 internals, fast
         arr = array(typecode, raw)

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from forum import create_app, search_outbox
 from forum.extensions import db, limiter
+from forum.search import close_all
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
@@ -96,6 +97,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
             ix = search_outbox.index(name)
             if ix.load_progress().last_id or ix.doc_count():
                 ix.clear()
+        close_all()  # close searchers (their files) so no handle outlives the test
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from forum import search
+from forum import search, search_progress
 from forum.search import Doc, IndexBusy, OutboxProgress, SearchIndex
 
 DATA = Path(__file__).parent / "data"
@@ -321,7 +321,7 @@ def test_outbox_progress_tracks_gaps():
     assert p.last_id == 6 and p.ids_to_recheck() == []
     p = p.advance([9], now=120.0)
     assert p.ids_to_recheck() == [7, 8]
-    p = p.advance([], now=120.0 + search.GAP_WINDOW)  # rolled back: give up after the window
+    p = p.advance([], now=120.0 + search_progress.GAP_WINDOW)  # rolled back: give up after the window
     assert p.last_id == 9 and p.ids_to_recheck() == []
     assert OutboxProgress.from_json(p.to_json()) == p
 
