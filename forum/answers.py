@@ -10,7 +10,7 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, delete, func, select, update
+from sqlalchemy import Select, case, delete, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -162,10 +162,10 @@ def queue(
 
 def _waiting(stmt: Select) -> Select:
     """Open public questions outside staff-only categories (announcements need no answer)."""
-    staff_only = select(Category.id).where(Category.staff_only.is_(True))
+    staff_only = select(Category.id).where(Category.staff_only == true())
     return stmt.where(
         permissions.public_threads(),
-        Thread.is_locked.is_(False),
+        Thread.is_locked == false(),
         Thread.category_id.not_in(staff_only.scalar_subquery()),
     )
 

@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     # May the asker accept an answer to their own question? Off: a scammer's "DM me"
     # answer must not become the solution; volunteers and staff accept instead.
     "FORUM_ASKER_CAN_ACCEPT": False,
+    # Cache whole public pages for anonymous visitors, keyed by the content version
+    # (forum/views/pagecache.py); always fresh, so on by default.
+    "FORUM_PAGE_CACHE": True,
     "FORUM_THREADS_PER_PAGE": 25,
     "FORUM_POSTS_PER_PAGE": 30,
     "FORUM_CLAIM_MINUTES": 30,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, select, true
 from sqlalchemy.orm import joinedload
 
 from . import markup, permissions, search_outbox
@@ -57,7 +57,7 @@ def _texts_for(condition):
         rows = db.session.execute(
             select(Post.id, Thread.title, Post.body_source)
             .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.id.in_(post_ids), Post.is_deleted.is_(False), condition)
+            .where(Post.id.in_(post_ids), Post.is_deleted == false(), condition)
         )
         return {pid: (title, markup.to_text(body)) for pid, title, body in rows}
 
@@ -132,7 +132,7 @@ def search_tickets(actor: User, query: str, *, page: int = 1) -> Results:
     query = query.strip()[:200]
     if not query:
         return Results(query)
-    condition = Thread.is_private.is_(True) & Thread.is_deleted.is_(False)
+    condition = and_(Thread.is_private == true(), Thread.is_deleted == false())
     found = search_outbox.index(search_outbox.PRIVATE).search(
         query, page=page, per_page=PER_PAGE, text_for=_texts_for(condition)
     )

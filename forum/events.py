@@ -1,5 +1,5 @@
-"""Side rows a domain change writes in its own transaction: audit entries, notifications
-and search-outbox rows (design rule 6).
+"""Side rows a domain change writes in its own transaction: audit entries, notifications,
+search-outbox rows (design rule 6) and the content version that cached pages are keyed by.
 
 Imports models and extensions only; callers commit.
 """
@@ -7,12 +7,15 @@ Imports models and extensions only; callers commit.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
 from flask import g
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import AuditEntry, Notification, Post, SearchOutbox, Thread, User
+from .models import AuditEntry, Notification, Post, SearchOutbox, SiteState, Thread, User
 
 
 def audit(actor: User | None, action: str, target: Any, **detail: Any) -> None:
@@ -55,3 +58,45 @@ def index_later(kind: str, object_id: int) -> None:
     outbox is applied when this app context ends (search_outbox.install)."""
     db.session.add(SearchOutbox(kind=kind, object_id=object_id))
     g.search_dirty = True
+
+
+# --- the content version: what cached anonymous pages are keyed by ---------------------------
+
+# What public pages show. Any insert, update or delete of these bumps the version in the
+# same transaction (so a page cached under the old version is never served again).
+CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets"})
+
+
+def content_version() -> int | None:
+    """The current content version (None when the database has no version row)."""
+    return db.session.scalar(select(SiteState.content_version).where(SiteState.id == 1))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_content(session: Session, _context) -> None:
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(getattr(obj, "__tablename__", None) in CONTENT for obj in changed):
+        session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_content(state) -> None:
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper and mapper.local_table.name in CONTENT:
+        state.session.info["content_changed"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_content_version(session: Session) -> None:
+    session.flush()
+    if session.info.pop("content_changed", False):
+        session.execute(
+            update(SiteState)
+            .where(SiteState.id == 1)
+            .values(content_version=SiteState.content_version + 1)
+        )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_content_change(session: Session) -> None:
+    session.info.pop("content_changed", None)

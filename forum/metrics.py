@@ -8,7 +8,7 @@ from datetime import timedelta
 from statistics import median
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from . import permissions, search_outbox
 from .extensions import db
@@ -33,8 +33,8 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
     answers = db.session.scalar(
         select(func.count(Post.id))
         .join(Thread, Thread.id == Post.thread_id)
-        .where(public, Post.author_id == user.id, Post.is_question.is_(False))
-        .where(Post.is_deleted.is_(False))
+        .where(public, Post.author_id == user.id, Post.is_question == false())
+        .where(Post.is_deleted == false())
     )
     accepted = db.session.scalar(
         select(func.count(Thread.id))
@@ -44,7 +44,7 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
     firsts = db.session.execute(
         select(Thread.created_at, func.min(Post.created_at))
         .join(Post, Post.thread_id == Thread.id)
-        .where(public, Post.author_id == user.id, Post.is_question.is_(False))
+        .where(public, Post.author_id == user.id, Post.is_question == false())
         .where(Thread.author_id != user.id)
         .group_by(Thread.id, Thread.created_at)
         .order_by(Thread.id.desc())
@@ -136,7 +136,7 @@ def _ticket_figures(since) -> dict:
     rows = db.session.execute(
         select(Ticket.opened_at, Ticket.first_staff_reply_at, Ticket.status, Ticket.rating)
         .join(Thread, Thread.id == Ticket.thread_id)
-        .where(Ticket.opened_at >= since, Thread.is_deleted.is_(False))
+        .where(Ticket.opened_at >= since, Thread.is_deleted == false())
     ).all()
     target = timedelta(hours=current_app.config["FORUM_TICKET_TARGET_HOURS"])
     waits = [r.first_staff_reply_at - r.opened_at for r in rows if r.first_staff_reply_at]

@@ -149,8 +149,12 @@ class Category(db.Model):
 class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
-        Index("ix_threads_listing", "category_id", "is_private", "is_deleted", "last_activity_at"),
-        Index("ix_threads_recent", "is_private", "is_deleted", "last_activity_at"),
+        # Category pages: pinned first, then by last activity; the index serves the ORDER BY.
+        Index(
+            "ix_threads_category_listing",
+            "category_id", "is_private", "is_deleted", "is_pinned", "last_activity_at", "id",
+        ),
+        Index("ix_threads_latest", "is_private", "is_deleted", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -348,3 +352,13 @@ class Flag(db.Model):
 
     post: Mapped[Post] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+
+
+class SiteState(db.Model):
+    """One row: a version number bumped by every transaction that changes what public pages
+    show, so a cached anonymous page is served only while nothing it shows has changed."""
+
+    __tablename__ = "site_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask_login import AnonymousUserMixin
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from werkzeug.exceptions import Forbidden, NotFound
 
 from .models import ROLE_RANK, Category, Post, Role, Thread, TicketStatus, User
@@ -73,7 +73,7 @@ def can_view_post(user: Actor, post: Post) -> bool:
 
 def public_threads() -> ColumnElement[bool]:
     """What lists, feeds, search, profiles and counts may show: public, not deleted."""
-    return and_(Thread.is_private.is_(False), Thread.is_deleted.is_(False))
+    return and_(Thread.is_private == false(), Thread.is_deleted == false())
 
 
 def visible_threads(user: Actor) -> ColumnElement[bool]:
@@ -83,14 +83,14 @@ def visible_threads(user: Actor) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return public_threads()
     return and_(
-        Thread.is_deleted.is_(False),
-        or_(Thread.is_private.is_(False), Thread.author_id == user.id),
+        Thread.is_deleted == false(),
+        or_(Thread.is_private == false(), Thread.author_id == user.id),
     )
 
 
 def visible_posts(user: Actor) -> ColumnElement[bool]:
     """Posts this actor may read inside a thread they can see."""
-    return true() if user.is_staff else Post.is_deleted.is_(False)
+    return true() if user.is_staff else Post.is_deleted == false()
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from . import markup
@@ -96,7 +96,7 @@ def _thread_docs(thread_id: int, name: str) -> list[Doc]:
     rows = db.session.execute(
         select(Post, User.username)
         .join(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread_id, Post.is_deleted.is_(False))
+        .where(Post.thread_id == thread_id, Post.is_deleted == false())
     )
     return [_doc(thread, post, username) for post, username in rows]
 
@@ -174,7 +174,7 @@ def _all_docs(name: str) -> Iterator[Doc]:
         select(Post, Thread, User.username)
         .join(Thread, Thread.id == Post.thread_id)
         .join(User, User.id == Post.author_id)
-        .where(Post.is_deleted.is_(False), Thread.is_deleted.is_(False))
+        .where(Post.is_deleted == false(), Thread.is_deleted == false())
         .where(Thread.is_private.is_(name == PRIVATE))
         .order_by(Post.id)
         .execution_options(yield_per=2000)
@@ -192,7 +192,7 @@ def drift() -> dict[str, dict[str, int]]:
             db.session.scalars(
                 select(Post.id)
                 .join(Thread, Thread.id == Post.thread_id)
-                .where(Post.is_deleted.is_(False), Thread.is_deleted.is_(False))
+                .where(Post.is_deleted == false(), Thread.is_deleted == false())
                 .where(Thread.is_private.is_(name == PRIVATE))
             )
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
@@ -132,7 +132,7 @@ def get_category(slug: str) -> Category:
 def question_of(thread: Thread) -> Post:
     return db.session.scalar(
         select(Post)
-        .where(Post.thread_id == thread.id, Post.is_question.is_(True))
+        .where(Post.thread_id == thread.id, Post.is_question == true())
         .options(joinedload(Post.author), joinedload(Post.edited_by))
     )
 
@@ -150,7 +150,7 @@ def answers_page(actor: Actor, thread: Thread, page: int, order: AnswerOrder) ->
     "Best" is accepted first (shown under the question), then votes, then time."""
     stmt = (
         select(Post)
-        .where(Post.thread_id == thread.id, Post.is_question.is_(False))
+        .where(Post.thread_id == thread.id, Post.is_question == false())
         .where(permissions.visible_posts(actor))
         .options(joinedload(Post.author), joinedload(Post.edited_by))
     )
@@ -194,7 +194,7 @@ def answers_by(author: User, page: int) -> Pagination:
         select(Post)
         .join(Post.thread)
         .where(permissions.public_threads(), Post.author_id == author.id)
-        .where(Post.is_question.is_(False), Post.is_deleted.is_(False))
+        .where(Post.is_question == false(), Post.is_deleted == false())
         .options(selectinload(Post.thread))
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
@@ -317,7 +317,7 @@ def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread,
     """The newest public threads with their questions, for Atom feeds."""
     stmt = (
         select(Thread, Post)
-        .join(Post, (Post.thread_id == Thread.id) & Post.is_question.is_(True))
+        .join(Post, (Post.thread_id == Thread.id) & Post.is_question == true())
         .where(permissions.public_threads())
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())

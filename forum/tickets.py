@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select
+from sqlalchemy import false, select, true
 from sqlalchemy.orm import joinedload
 
 from . import markup, permissions, search_outbox
@@ -105,7 +105,7 @@ def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:
     body = f"{check_body(body)}\n\n({about})"
     ticket_thread = ask_privately(actor, thread.category, title=str(title)[:200], body=body)
     return db.session.scalar(
-        select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question.is_(True))
+        select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question == true())
     )
 
 
@@ -213,7 +213,7 @@ def queue(
     stmt = (
         select(Thread)
         .join(Ticket, Ticket.thread_id == Thread.id)
-        .where(Thread.is_private.is_(True), Thread.is_deleted.is_(False))
+        .where(Thread.is_private == true(), Thread.is_deleted == false())
         .options(joinedload(Thread.ticket).joinedload(Ticket.assignee))
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(Ticket.first_staff_reply_at.is_not(None), Ticket.opened_at, Thread.id)
@@ -244,8 +244,8 @@ def mine(actor: User, page: int) -> Pagination:
     """The asker's own private tickets, newest activity first."""
     stmt = (
         select(Thread)
-        .where(Thread.author_id == actor.id, Thread.is_private.is_(True))
-        .where(Thread.is_deleted.is_(False))
+        .where(Thread.author_id == actor.id, Thread.is_private == true())
+        .where(Thread.is_deleted == false())
         .options(joinedload(Thread.ticket))
         .order_by(Thread.last_activity_at.desc())
     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, flash, g, render_template, request, session, url_for
+from flask import Flask, current_app, flash, g, render_template, request, url_for
 from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,7 +23,7 @@ from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
-from . import labels
+from . import labels, pagecache
 
 E = TypeVar("E", bound=Enum)
 
@@ -58,6 +58,7 @@ def register(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_user)
+    pagecache.install(app, select_locale)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
@@ -96,9 +97,13 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+LANG_COOKIE = "lang"
+
+
 def select_locale() -> str:
+    """The account's language, else the visitor's choice (a cookie), else the browser's."""
     languages = _languages()
-    chosen = getattr(current_user, "locale", None) or session.get("lang")
+    chosen = getattr(current_user, "locale", None) or request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]

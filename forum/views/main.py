@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import accounts, metrics, threads
+from ..extensions import csrf
 from ..threads import ListFilter
-from . import enum_arg, page_arg
+from . import LANG_COOKIE, enum_arg, page_arg
 from .safe_next import safe_next
 
 bp = Blueprint("main", __name__)
@@ -30,12 +31,18 @@ def latest():
 
 
 @bp.post("/lang")
+@csrf.exempt
 def switch_language():
+    # Visitors' choice is a plain cookie (forging it only changes a language; keeping the form
+    # token-free lets anonymous pages be cached); an account's choice is protected as usual.
     lang = request.form.get("lang", "")
-    session["lang"] = lang
     if current_user.is_authenticated:
+        csrf.protect()
         accounts.set_locale(current_user, lang)
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    response = redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
 
 
 

@@ -72,7 +72,7 @@ def show(thread_id: int):
         answers=answers,
         order=order,
         voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
-        form=ReplyForm(),
+        form=ReplyForm() if permissions.can_reply(current_user, thread) else None,
         **panel_context(thread),
     )
 

@@ -1,0 +1,92 @@
+"""Whole pages for anonymous visitors, cached per process and keyed by the content version
+(events.content_version): every transaction that changes what public pages show bumps it,
+so a cached page is served only while nothing it shows has changed. Privacy never waits on
+an expiry: escalating a thread bumps the version in the escalation's own commit.
+
+Only GETs of public pages by visitors without a session or remember cookie are cached;
+entries also expire after a minute so relative times ("3 minutes ago") stay right.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask import Flask, Response, current_app, g, request
+
+from ..events import content_version
+
+CACHEABLE = frozenset(
+    {"main.index", "main.latest", "main.feed", "categories.show", "threads.show", "search.index"}
+)
+TTL_SECONDS = 60.0
+MAX_ENTRIES = 1000
+
+
+class _Pages:
+    def __init__(self) -> None:
+        self.entries: OrderedDict[tuple, tuple[float, bytes, int, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[bytes, int, str] | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or time.monotonic() - entry[0] > TTL_SECONDS:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1:]
+
+    def put(self, key: tuple, body: bytes, status: int, mimetype: str) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic(), body, status, mimetype)
+            self.entries.move_to_end(key)
+            while len(self.entries) > MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+PAGES = _Pages()
+
+
+def install(app: Flask, locale_of_request) -> None:
+    """Serve and store cached pages around the views (when FORUM_PAGE_CACHE is on)."""
+
+    @app.before_request
+    def _serve_cached():
+        if not _cacheable():
+            return None
+        version = content_version()
+        if version is None:  # no version row: caching off
+            return None
+        g.page_cache_key = (request.full_path, str(locale_of_request()), version)
+        hit = PAGES.get(g.page_cache_key)
+        if hit is None:
+            return None
+        body, status, mimetype = hit
+        g.page_cache_key = None
+        response = Response(body, status=status, mimetype=mimetype)
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+
+    @app.after_request
+    def _store(response: Response) -> Response:
+        key = g.pop("page_cache_key", None)
+        if key and response.status_code == 200 and "Set-Cookie" not in response.headers:
+            PAGES.put(key, response.get_data(), response.status_code, response.mimetype)
+        return response
+
+
+def _cacheable() -> bool:
+    config = current_app.config
+    cookies = request.cookies
+    return (
+        config["FORUM_PAGE_CACHE"]
+        and request.method == "GET"
+        and request.endpoint in CACHEABLE
+        and config["SESSION_COOKIE_NAME"] not in cookies
+        and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies
+    )

@@ -1,0 +1,81 @@
+"""Anonymous pages are cached per content version: a hit costs one query, and any change a
+page could show (a reply, a vote, an escalation, a role change) is visible at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from forum import accounts, answers, tickets
+from forum.extensions import db
+from forum.models import Role, SiteState
+from forum.views.pagecache import PAGES
+from tests.factories import make_answer, make_category, make_thread, make_user
+
+
+def _with_version_row() -> None:
+    db.session.add(SiteState(id=1, content_version=0))
+    db.session.commit()
+    PAGES.clear()
+
+
+def test_anonymous_pages_are_served_from_cache_until_content_changes(app, ctx, client):
+    _with_version_row()
+    category = make_category("transactions")
+    thread = make_thread(make_user(), category, title="Cached question about fees")
+    url = f"/t/{thread.id}"
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first.headers
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        second = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert second.get_data() == first.get_data()
+    assert len(statements) == 1  # the content version
+    assert "Content-Security-Policy" in second.headers
+
+    make_answer(thread, make_user(), "A fresh reply shows at once.")
+    fresh = client.get(url)
+    assert "X-Page-Cache" not in fresh.headers
+    assert "A fresh reply shows at once." in fresh.get_data(as_text=True)
+
+
+def test_votes_roles_and_escalation_invalidate(app, ctx, client):
+    _with_version_row()
+    thread = make_thread(make_user(), make_category(), title="Question that will go private")
+    helper = make_user("helper_to_promote")
+    post = make_answer(thread, helper, "Try switching the node.")
+    url = f"/t/{thread.id}"
+    client.get(url)
+    answers.vote(make_user(), post)
+    assert "X-Page-Cache" not in client.get(url).headers
+    client.get(url)
+    accounts.set_role(make_user(role=Role.ADMIN), helper, Role.VOLUNTEER)
+    assert "Volunteer" in client.get(url).get_data(as_text=True)
+    client.get(f"/c/{thread.category.slug}")
+    tickets.escalate(make_user(role=Role.STAFF), thread, "account_data")
+    assert client.get(url).status_code == 404
+    assert "go private" not in client.get(f"/c/{thread.category.slug}").get_data(as_text=True)
+
+
+def test_logged_in_visitors_are_never_served_cached_pages(ctx, client, login):
+    _with_version_row()
+    thread = make_thread(make_user(), make_category())
+    client.get(f"/t/{thread.id}")
+    member = login(make_user("logged_in_reader"))
+    page = member.get(f"/t/{thread.id}")
+    assert "X-Page-Cache" not in page.headers
+    assert "logged_in_reader" in page.get_data(as_text=True)
+
+
+def test_anonymous_pages_set_no_cookie(ctx, client):
+    thread = make_thread(make_user(), make_category("account"), title="Cookie-free question")
+    for url in ("/", "/latest", "/c/account", f"/t/{thread.id}", "/search?q=cookie", "/feed.atom"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
