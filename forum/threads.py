@@ -88,6 +88,13 @@ def category_page(category: Category, page: int, filter_: ListFilter) -> Paginat
     return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
 
 
+def latest(limit: int) -> list[Thread]:
+    """The most recently active public threads (no count: for the home page)."""
+    stmt = _listing(ListFilter.ALL).options(joinedload(Thread.category))
+    stmt = stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
 def latest_page(page: int, filter_: ListFilter) -> Pagination:
     """Public threads of all categories by last activity, paginated."""
     stmt = _listing(filter_).options(joinedload(Thread.category))

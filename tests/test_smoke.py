@@ -13,3 +13,19 @@ def test_pages_render(app, ctx, client):
     page = client.get(f"/t/{thread.id}").get_data(as_text=True)
     assert "USDT 转账一直显示等待确认" in page
     assert "<strong>能量</strong>" in page
+
+
+def test_relative_and_exact_times_in_both_languages(app):
+    from datetime import timedelta
+
+    from forum.models import utcnow
+    from forum.views import ago, when
+
+    moment = utcnow() - timedelta(hours=3, minutes=5)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert ago(moment) == "3小时前"
+        assert ago(utcnow()) == "刚刚"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert ago(moment) == "3 hours ago"
+        assert ago(utcnow() - timedelta(days=40)) == "1 month ago"
+        assert when(moment).endswith("UTC") and when(moment).startswith(str(moment.year))

@@ -5,12 +5,14 @@ Only this package touches request, session, flash and current_user.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from enum import Enum
+from functools import lru_cache
 from typing import Any, TypeVar
 
+from babel.dates import format_timedelta
 from flask import Flask, current_app, flash, g, render_template, request, url_for
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -174,14 +176,35 @@ def page_url(page: int) -> str:
 
 
 def ago(moment: Any) -> str:
+    """"3 hours ago" in the page's language. Babel's formatting is slow per call and a thread
+    page shows dozens of times, so the text is memoised per language and rounded age."""
     if moment is None:
         return ""
-    delta = utcnow() - moment
-    if delta < timedelta(seconds=45):
+    seconds = (utcnow() - moment).total_seconds()
+    if seconds < 45:
         return _("just now")
-    return format_timedelta(-delta, add_direction=True, threshold=0.9)
+    return _relative(str(get_locale()), _round_age(seconds))
 
 
-def when(moment: Any, style: str = "medium") -> str:
-    return format_datetime(moment, style) if moment is not None else ""
+def _round_age(seconds: float) -> int:
+    # Finer than Babel shows at each scale (it rounds to the largest unit, threshold 0.9).
+    step = 60 if seconds < 86400 else 3600 if seconds < 86400 * 60 else 86400
+    return int(seconds // step * step)
+
+
+@lru_cache(maxsize=4096)
+def _relative(locale: str, seconds: int) -> str:
+    return format_timedelta(
+        timedelta(seconds=-seconds), add_direction=True, threshold=0.9, locale=locale
+    )
+
+
+def when(moment: Any, style: str = "short") -> str:
+    """An exact time in the viewer's time zone, e.g. for a tooltip ("2026-11-24 21:05")."""
+    if moment is None:
+        return ""
+    if style == "date":
+        return format_date(moment, "medium")
+    local = to_user_timezone(moment.replace(tzinfo=UTC))
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
 

@@ -19,7 +19,7 @@ def index():
     return render_template(
         "main/index.html",
         categories=threads.categories_with_counts(),
-        latest=threads.latest_page(1, ListFilter.ALL).items[:15],
+        latest=threads.latest(15),
     )
 
 
