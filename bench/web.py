@@ -267,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-requests", type=int, default=200)
     parser.add_argument("--profile-top", type=int, default=25)
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL (profile)")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="turn off the anonymous page cache (FORUM_PAGE_CACHE=false)")  # fmt: skip
     args = parser.parse_args(argv)
     require_loopback_database(args.database_url)
     args.instance = args.instance.resolve()
@@ -282,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         print(machine_note())
         print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency; "
               f"gunicorn -c gunicorn.conf.py, {args.workers} sync workers each")  # fmt: skip
-        env = forum_env(args.database_url, args.instance)
+        cache = "false" if args.no_page_cache else "true"
+        print(f"anonymous page cache: {'off' if args.no_page_cache else 'on'}")
+        env = forum_env(args.database_url, args.instance, FORUM_PAGE_CACHE=cache)
         forum = Server("wsgi:app", env, args.workers, log=OUT / f"web-{stamp}-forum.log")
         hello = Server("hello:app", env, args.workers, log=OUT / f"web-{stamp}-hello.log",
                        pythonpath=str(ROOT / "bench"))  # fmt: skip

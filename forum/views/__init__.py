@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from babel.dates import format_timedelta
 from flask import Flask, current_app, flash, g, render_template, request, url_for
-from flask_babel import format_date, get_locale, to_user_timezone
+from flask_babel import format_date, get_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -64,9 +64,15 @@ def register(app: Flask) -> None:
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
+    # Templates translate dozens of strings per page: look the catalogue up once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         can=permissions.PREDICATES,
-        get_locale=get_locale,
+        lang=page_language,
         now=utcnow,
         page_url=page_url,
         os_label=labels.os_label,
@@ -100,6 +106,19 @@ def load_user(session_id: str) -> User | None:
 
 
 LANG_COOKIE = "lang"
+
+
+def _translations():
+    if "forum_translations" not in g:
+        g.forum_translations = get_translations()
+    return g.forum_translations
+
+
+def page_language() -> str:
+    """The page's language code ("zh" or "en"), computed once per request."""
+    if "forum_language" not in g:
+        g.forum_language = get_locale().language
+    return g.forum_language
 
 
 def select_locale() -> str:
