@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import select
 
 from forum import answers, create_app, metrics, search_outbox, threads
@@ -135,3 +136,32 @@ def test_outbox_recovers_after_an_index_failure(ctx, monkeypatch):
     assert search_outbox.sync() >= 1
     hits = search_outbox.index().search("outbox").hits
     assert [h.thread_id for h in hits] == [thread.id]
+
+
+def test_error_page_survives_a_failed_transaction(app, tmp_path):
+    """A crash mid-transaction still gets the forum's 500 page, not the server's bare one."""
+    other = create_app({
+        "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FORUM_SEARCH_POLL_SECONDS": 0,
+    })  # fmt: skip
+
+    with other.app_context():
+        reader = User(username="err_reader", username_key="err_reader", password_hash="x")
+        db.session.add(reader)
+        db.session.commit()
+        reader_id = reader.id
+
+    @other.get("/boom")
+    def boom():
+        # a logged-in page: the error page's header queries the database (notifications)
+        login_user(db.session.get(User, reader_id))
+        db.session.add(User(username="dup", username_key="dup", password_hash="x"))
+        db.session.add(User(username="dup", username_key="dup", password_hash="x"))
+        db.session.flush()  # IntegrityError, transaction left failed
+
+    response = other.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+    with other.app_context():
+        db.engine.dispose()

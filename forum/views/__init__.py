@@ -157,6 +157,8 @@ def security_headers(response: Any) -> Any:
 def http_error(error: HTTPException) -> Any:
     if error.code is None or error.code < 400:
         return error
+    if error.code >= 500:
+        db.session.rollback()  # the page below must not trip over the failed transaction
     template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
     if error.code >= 500:
         template = "500"
