@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -i $< -o $@
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo
 
