@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 .PHONY: setup run serve test test-fast lint messages db chromium clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
+	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
