@@ -8,8 +8,12 @@ names and error codes are rare. Imports only the standard library.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from forum.search import Doc as Post
 
 CATEGORIES = {1: "account", 2: "transactions", 3: "technical", 4: "feedback", 5: "announcements"}
 START = datetime(2023, 1, 1)
@@ -230,23 +234,6 @@ TIMES_ZH = ["昨天晚上", "今天早上", "两个小时前", "上周", "刚才
 TIMES_EN = ["yesterday", "this morning", "two hours ago", "last week", "an hour ago"]
 
 _S2T = str.maketrans("钱转账币务发确认应该这为过还没时设备资产网络记录连脑换签", "錢轉賬幣務發確認應該這為過還沒時設備資產網絡記錄連腦換簽")
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    """One post of the synthetic corpus (same fields as forum.search.Doc)."""
-
-    post_id: int
-    thread_id: int
-    category_id: int
-    is_question: bool
-    is_accepted: bool
-    thread_solved: bool
-    title: str
-    body: str
-    author_name: str
-    created_at: datetime
-    thread_created_at: datetime
 
 
 def _fill(rng: random.Random, template: str, zh: bool) -> str:

@@ -141,11 +141,6 @@ def build_fts(posts, path: Path) -> float:
     return elapsed
 
 
-def to_doc(p) -> Doc:
-    """A corpus post as a forum.search.Doc."""
-    return Doc(**{f: getattr(p, f) for f in Doc.__dataclass_fields__})
-
-
 def dir_size(path: Path) -> int:
     """Bytes used by the files under path."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
@@ -178,7 +173,7 @@ def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
     t = time.perf_counter()
     posts = corpus.generate(n_posts)
     gen_s = time.perf_counter() - t
-    docs = [to_doc(p) for p in posts]
+    docs = posts
     db_path = workdir / "fts.db"
     c0 = cpu_seconds()
     fts_build = build_fts(posts, db_path)
@@ -293,7 +288,7 @@ def compare(workdir: Path, n_posts: int) -> None:
     """recall@10 / MRR per analyzer mode on the labelled set, plus index build time."""
     threads, queries = load_labelled()
     docs = labelled_docs(threads)
-    posts = [to_doc(p) for p in corpus.generate(n_posts)]
+    posts = corpus.generate(n_posts)
     print(f"| analyzer | recall@10 | MRR | build {n_posts} posts (s, 1 proc) |")
     print("| --- | ---: | ---: | ---: |")
     for mode in search_analysis.MODES:

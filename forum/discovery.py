@@ -17,7 +17,7 @@ from . import markup, permissions, search_outbox
 from .extensions import db
 from .models import Post, Thread, User
 from .permissions import Actor
-from .search import Hit
+from .search import Hit, SearchPage
 
 PER_PAGE = 20
 
@@ -97,6 +97,10 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
     suggestion = found.suggestion
     if suggestion and not _finds_something(suggestion, condition):
         suggestion = None
+    return _results(query, found, condition, suggestion)
+
+
+def _results(query: str, found: SearchPage, condition, suggestion: str | None = None) -> Results:
     return Results(
         query=query,
         results=_visible(found.hits, condition),
@@ -136,10 +140,4 @@ def search_tickets(actor: User, query: str, *, page: int = 1) -> Results:
     found = search_outbox.index(search_outbox.PRIVATE).search(
         query, page=page, per_page=PER_PAGE, text_for=_texts_for(condition)
     )
-    return Results(
-        query=query,
-        results=_visible(found.hits, condition),
-        total=found.total,
-        page=found.page,
-        pages=found.pages,
-    )
+    return _results(query, found, condition)

@@ -31,9 +31,6 @@ def contact_label(code: str | None) -> str:
     return next((str(c.label) for c in CONTACT_CHOICES if c.value == code), code or "")
 
 
-def finding_label(kind: str) -> str:
-    return str(FINDINGS.get(kind, kind))
-
 
 ROLES = {
     "member": _l("Member"),
@@ -54,9 +51,6 @@ NOTIFICATIONS = {
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
 }
 
-
-def role_label(role: str) -> str:
-    return str(ROLES.get(role, role))
 
 
 def notification_text(note) -> str:
@@ -84,16 +78,7 @@ REASONS = {
 }
 
 
-def ticket_status_label(code: str) -> str:
-    return str(TICKET_STATUS.get(code, code))
 
-
-def priority_label(code: str) -> str:
-    return str(PRIORITY.get(code, code))
-
-
-def reason_label(code: str) -> str:
-    return str(REASONS.get(code, code))
 
 
 FLAG_REASONS = {
@@ -104,5 +89,14 @@ FLAG_REASONS = {
 }
 
 
-def flag_reason_label(code: str) -> str:
-    return str(FLAG_REASONS.get(code, code))
+def _labels(table: dict):
+    """A template filter: the translated name of a stored code (the code itself if unknown)."""
+    return lambda code: str(table.get(code, code))
+
+
+finding_label = _labels(FINDINGS)
+role_label = _labels(ROLES)
+ticket_status_label = _labels(TICKET_STATUS)
+priority_label = _labels(PRIORITY)
+reason_label = _labels(REASONS)
+flag_reason_label = _labels(FLAG_REASONS)
