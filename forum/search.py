@@ -15,7 +15,7 @@ import warnings
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,6 +71,16 @@ class Doc:
     author_name: str
     created_at: datetime
     thread_created_at: datetime
+
+
+@dataclass
+class Changes:
+    """What one index commit does: deletes, then upserts, then the outbox progress to save."""
+
+    upserts: list[Doc] = field(default_factory=list)
+    delete_post_ids: set[int] = field(default_factory=set)
+    delete_thread_ids: set[int] = field(default_factory=set)
+    progress: OutboxProgress | None = None
 
 
 @dataclass(slots=True)
@@ -267,23 +277,34 @@ class SearchIndex:
         Returns the new generation. Either every change is committed or none is (and the
         caller keeps its outbox rows to retry). `progress` is saved only after the commit.
         """
+        changes = Changes(list(upserts), set(delete_post_ids), set(delete_thread_ids), progress)
+        return self.write_locked(lambda _saved: changes, timeout=timeout)
+
+    def write_locked(self, build: Callable[[OutboxProgress], Changes | None], *,
+                     timeout: float = WRITE_TIMEOUT) -> int:
+        """Under the index lock: call build(saved progress) for the changes, commit them and
+        save their progress. Reading the database inside build, while the lock is held, means
+        no writer holding an older reading can commit after a newer one."""
         with self._write_lock:
             lock = self._lock(timeout)
             try:
+                changes = build(self.load_progress())
+                if changes is None:
+                    return self.generation
                 w = self._segment_writer()
                 try:
-                    for pid in delete_post_ids:
+                    for pid in changes.delete_post_ids:
                         w.delete_by_term("post_id", str(pid))
-                    for tid in delete_thread_ids:
+                    for tid in changes.delete_thread_ids:
                         w.delete_by_term("thread_id", str(tid))
-                    for doc in upserts:
+                    for doc in changes.upserts:
                         w.update_document(**sw.doc_fields(doc, self.store_text))
                 except BaseException:
                     w.cancel()
                     raise
                 w.commit()
-                if progress is not None:
-                    self._save_progress(progress)
+                if changes.progress is not None:
+                    self._save_progress(changes.progress)
             finally:
                 lock.release()
         return self.generation

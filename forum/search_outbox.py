@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from sqlalchemy.orm import joinedload
 from . import markup
 from .extensions import db
 from .models import Post, SearchOutbox, Thread, User, utcnow
-from .search import Doc, SearchIndex, get_index
+from .search import Changes, Doc, SearchIndex, get_index
+from .search_progress import OutboxProgress
 
 PUBLIC, PRIVATE = "public", "private"
 BATCH = 500
@@ -60,31 +60,24 @@ def _doc(thread: Thread, post: Post, author: str) -> Doc:
     )
 
 
-@dataclass
-class _Changes:
-    upserts: list[Doc]
-    delete_posts: set[int]
-    delete_threads: set[int]
-
-
-def _changes_for(rows: list[SearchOutbox], name: str) -> _Changes:
+def _changes_for(rows: list[SearchOutbox], name: str) -> Changes:
     """What the outbox rows mean for one index, read from the database now."""
-    changes = _Changes([], set(), set())
+    changes = Changes()
     post_ids = {r.object_id for r in rows if r.kind == "post"}
     thread_ids = {r.object_id for r in rows if r.kind == "thread"}
     posts = db.session.scalars(
         select(Post).where(Post.id.in_(post_ids)).options(joinedload(Post.thread))
     ).all()
-    changes.delete_posts |= post_ids - {p.id for p in posts}
+    changes.delete_post_ids |= post_ids - {p.id for p in posts}
     for post in posts:
         if post.thread_id in thread_ids:
             continue  # the whole thread is refreshed below
         if belongs(post.thread, name) and not post.is_deleted:
             changes.upserts.append(_doc(post.thread, post, _author(post)))
         else:
-            changes.delete_posts.add(post.id)
+            changes.delete_post_ids.add(post.id)
     for thread_id in thread_ids:
-        changes.delete_threads.add(thread_id)
+        changes.delete_thread_ids.add(thread_id)
         changes.upserts.extend(_thread_docs(thread_id, name))
     return changes
 
@@ -117,22 +110,28 @@ def _pending(progress, limit: int) -> list[SearchOutbox]:
 def apply_pending(limit: int = BATCH) -> int:
     """Apply outbox rows this host's indexes have not seen yet; returns rows applied.
     A locked or failing index raises and keeps its rows for the next call."""
+    try:
+        return max(_apply_to(name, limit) for name in (PUBLIC, PRIVATE))
+    finally:
+        db.session.rollback()  # end the read transaction; nothing was written to the database
+
+
+def _apply_to(name: str, limit: int) -> int:
     applied = 0
-    for name in (PUBLIC, PRIVATE):
-        ix = index(name)
-        progress = ix.load_progress()
+
+    def build(progress: OutboxProgress) -> Changes | None:
+        # Runs under the index lock: the database is read now, so a writer holding an older
+        # reading cannot commit after this one.
+        nonlocal applied
         rows = _pending(progress, limit)
         if not rows:
-            continue
+            return None
         changes = _changes_for(rows, name)
-        ix.write(
-            changes.upserts,
-            delete_post_ids=changes.delete_posts,
-            delete_thread_ids=changes.delete_threads,
-            progress=progress.advance(r.id for r in rows),
-        )
-        applied = max(applied, len(rows))
-    db.session.rollback()  # end the read transaction; nothing was written to the database
+        changes.progress = progress.advance(r.id for r in rows)
+        applied = len(rows)
+        return changes
+
+    index(name).write_locked(build)
     return applied
 
 
@@ -161,7 +160,7 @@ def rebuild(procs: int = 2) -> dict[str, int]:
     counts = {}
     for name in (PUBLIC, PRIVATE):
         ix = index(name)
-        progress = type(ix.load_progress())(last_id=last or 0)
+        progress = OutboxProgress(last_id=last or 0)
         docs = list(_all_docs(name)) if procs <= 1 else _all_docs(name)
         ix.rebuild(docs, procs=procs, progress=progress)
         counts[name] = ix.doc_count()

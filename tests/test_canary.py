@@ -134,7 +134,7 @@ def test_canary_survives_a_failed_purge_too(app, ctx, monkeypatch, client):
 
     monkeypatch.setattr(search_outbox, "purge_thread", broken)
     tickets.escalate(staff, thread, "identity")
-    monkeypatch.setattr(search_outbox.SearchIndex, "write", broken)  # the outbox can't apply
+    monkeypatch.setattr(search_outbox.SearchIndex, "write_locked", broken)  # the outbox is stuck
     assert search_outbox.index(search_outbox.PUBLIC).search(MARKER).total == 1  # stale index
     for url in (f"/search?q={Q_MARKER}", f"/search?q={Q_TYPO}",
                 f"/search/similar.json?title={Q_TITLE}"):  # fmt: skip

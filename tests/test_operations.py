@@ -127,7 +127,7 @@ def test_outbox_recovers_after_an_index_failure(ctx, monkeypatch):
     def locked(*args, **kwargs):
         raise IndexBusy("locked by another writer")
 
-    monkeypatch.setattr(search_outbox.SearchIndex, "write", locked)
+    monkeypatch.setattr(search_outbox.SearchIndex, "write_locked", locked)
     thread = make_thread(make_user(), cats[0], title="Pending outbox question")
     with pytest.raises(IndexBusy):
         search_outbox.sync()

@@ -342,3 +342,29 @@ def test_get_index_is_one_instance_per_path(tmp_path):
     search.close_all()
     assert search.get_index(tmp_path / "shared") is not a
     search.close_all()
+
+
+def test_write_locked_reads_under_the_lock(ix):
+    """build() runs while the index lock is held: a second writer's build waits for the
+    first commit, so an older reading can never be committed over a newer one."""
+    order: list[str] = []
+    first_inside = threading.Event()
+
+    def slow_build(progress):
+        order.append("first build")
+        first_inside.set()
+        threading.Event().wait(0.3)
+        order.append("first commit")
+        return search.Changes(upserts=[doc(901, "first writer")])
+
+    def quick_build(progress):
+        order.append("second build")
+        return search.Changes(upserts=[doc(902, "second writer")])
+
+    worker = threading.Thread(target=ix.write_locked, args=(slow_build,))
+    worker.start()
+    first_inside.wait()
+    ix.write_locked(quick_build)
+    worker.join()
+    assert order == ["first build", "first commit", "second build"]
+    assert {h.post_id for h in ix.search("writer").hits} == {901, 902}
