@@ -244,3 +244,11 @@ def test_concurrent_double_submits_store_one_post(app, ctx):
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Post.id)).where(Post.submission_key == "dup")) == 1
     assert db.session.get(Thread, thread.id).reply_count == 1
+
+
+def test_ask_form_offers_only_categories_the_member_may_use(ctx, login):
+    make_category("account")
+    make_category("news", staff_only=True)
+    page = login(make_user()).get("/ask").get_data(as_text=True)
+    assert 'value="account"' in page and 'value="news"' not in page
+    assert 'value="news"' in login(make_user(role=Role.STAFF)).get("/ask").get_data(as_text=True)

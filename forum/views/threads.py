@@ -24,7 +24,8 @@ QUESTION_FIELDS = (
 
 def _category_choices(form) -> None:
     locale = str(get_locale())
-    form.category.choices = choices((c.slug, c.name(locale)) for c in threads.all_categories())
+    allowed = (c for c in threads.all_categories() if permissions.can_start_thread(current_user, c))
+    form.category.choices = choices((c.slug, c.name(locale)) for c in allowed)
 
 
 @bp.route("/ask", methods=["GET", "POST"])
