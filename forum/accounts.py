@@ -225,3 +225,12 @@ def operator_set_role(target: User, role: Role) -> None:
     target.role = role
     audit(None, "role_change", target, old=old, new=role, by="cli")
     db.session.commit()
+
+
+def operator_set_password(target: User, password: str) -> None:
+    """The operator's reset from the command line: new password, every session ends; audited."""
+    _check_password_rules(password)
+    target.password_hash = hash_password(password)
+    target.session_version = (target.session_version or 0) + 1
+    audit(None, "password_reset", target, by="cli")
+    db.session.commit()

@@ -25,16 +25,20 @@ def forum() -> None:
     """Forum operator commands."""
 
 
+def _read_password() -> str:
+    """From a hidden prompt, or the first line of stdin: never from the command line."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
 @forum.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
 @click.option("--email", default=None)
 def create_user(name: str, role: str, email: str | None) -> None:
     """Create an account; the password comes from a prompt or stdin, never the command line."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     try:
         user = accounts.register(
             name, password, email=email, role=Role(role), allow_reserved=role != Role.MEMBER
@@ -42,6 +46,20 @@ def create_user(name: str, role: str, email: str | None) -> None:
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Created {user.username} ({user.role}).")
+
+
+@forum.command("set-password")
+@click.argument("name")
+def set_password(name: str) -> None:
+    """Give an account a new password (there is no e-mail reset); its sessions end."""
+    user = accounts.find_by_name(name)
+    if user is None:
+        raise click.ClickException(f"No user named {name!r}.")
+    try:
+        accounts.operator_set_password(user, _read_password())
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"New password set for {user.username}; their sessions have ended.")
 
 
 @forum.command("set-role")

@@ -165,3 +165,17 @@ def test_error_page_survives_a_failed_transaction(app, tmp_path):
     assert "Something went wrong" in response.get_data(as_text=True)
     with other.app_context():
         db.engine.dispose()
+
+
+def test_operator_resets_a_password_from_stdin(app, ctx):
+    user = make_user("forgetful")
+    version = user.session_version
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["forum", "set-password", "forgetful"], input="a brand new passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    from forum import accounts
+
+    assert accounts.authenticate("forgetful", "a brand new passphrase") is not None
+    assert db.session.get(User, user.id).session_version == version + 1
