@@ -295,3 +295,20 @@ def machine_note() -> str:
     load = os.getloadavg()
     return (f"{os.cpu_count()} CPUs, load average {load[0]:.2f} at start, Python "
             f"{sys.version.split()[0]}; shared/noisy machine: compare ratios, not absolutes")  # fmt: skip
+
+
+def arg_parser(doc: str, instance_help: str = "app instance dir with the seeded search index"):
+    """The command line every bench script shares: its docstring as help, the database and
+    the instance folder (each script adds its own options)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=doc.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=doc.split("\n\n", 1)[1],
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
+                        help="SQLAlchemy URL (default %(default)s; sqlite:///FILE works too)")
+    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
+                        help=f"{instance_help} (default %(default)s)")  # fmt: skip
+    return parser

@@ -20,7 +20,6 @@ posts, and `flask forum search-sync` + `search-check` report no search-index dri
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -42,11 +41,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import corpus  # noqa: E402
 from common import (  # noqa: E402
     BIN,
-    DEFAULT_DATABASE_URL,
-    DEFAULT_INSTANCE,
     OUT,
     Server,
     Session,
+    arg_parser,
     form_fields,
     forum_env,
     machine_note,
@@ -340,11 +338,7 @@ def summarise(run: Run, seconds: float) -> list[list]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])  # fmt: skip
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE)
+    parser = arg_parser(__doc__)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")

@@ -15,7 +15,6 @@ counted from the moment the writing host acknowledged the post (its 302).
 
 from __future__ import annotations
 
-import argparse
 import random
 import shutil
 import statistics
@@ -28,11 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from common import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
-    DEFAULT_INSTANCE,
     OUT,
     Server,
     Session,
+    arg_parser,
     form_fields,
     forum_env,
     machine_note,
@@ -97,12 +95,7 @@ def propagate(src: Server, dst: Server, session: Session, n: int, args) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])  # fmt: skip
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
-                        help="the seeded instance whose search index each host starts from")
+    parser = arg_parser(__doc__, "the seeded instance whose search index each host starts from")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per host")
     parser.add_argument("--rounds", type=int, default=3, help="posts in each direction")
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls")

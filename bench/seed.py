@@ -17,7 +17,6 @@ builds this instance's search indexes (--instance, default bench/out/instance).
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -35,10 +34,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import corpus  # noqa: E402
 from common import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
-    DEFAULT_INSTANCE,
     PASSWORD,
     SECRET_KEY,
+    arg_parser,
     require_loopback_database,
 )
 from sqlalchemy import bindparam, create_engine, func, select, text, update  # noqa: E402
@@ -394,13 +392,7 @@ def write(db, data: dict[str, list[dict]], timings: dict[str, float]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])  # fmt: skip
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
-                        help="SQLAlchemy URL (default %(default)s; sqlite:///FILE works too)")
-    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
-                        help="app instance dir whose search/ index is built (default %(default)s)")
+    parser = arg_parser(__doc__, "app instance dir whose search/ index is built")
     parser.add_argument("--posts", type=int, default=96_000,
                         help="corpus posts before long threads are grown (default %(default)s)")
     parser.add_argument("--users", type=int, default=2000)

@@ -14,7 +14,6 @@ Flask test client and prints SQL statements per request and the hottest function
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import json
@@ -32,10 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from common import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
-    DEFAULT_INSTANCE,
     OUT,
     Server,
+    arg_parser,
     forum_env,
     machine_note,
     request,
@@ -251,12 +249,7 @@ def profile(pages: list[Page], args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])  # fmt: skip
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
-                        help="instance dir with the search index seed.py built (default %(default)s)")
+    parser = arg_parser(__doc__, "instance dir with the search index seed.py built")
     parser.add_argument("--duration", type=int, default=15, help="seconds per page (wrk -d)")
     parser.add_argument("--connections", type=int, default=16, help="wrk -c")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
