@@ -61,7 +61,7 @@ def page(chromium, live_server):
 
 def ui_login(page, username: str, password: str = "correct horse battery") -> None:
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
