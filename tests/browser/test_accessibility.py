@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from forum import answers, search_outbox
+from forum import answers, search_outbox, tickets
 from forum.models import Role
 from tests.browser.conftest import ui_login
 from tests.factories import default_categories, make_answer, make_thread, make_user
@@ -31,6 +31,10 @@ def test_main_pages_have_no_serious_accessibility_problems(ctx, chromium, live_s
                          device_os="android", app_version="2.9.1")  # fmt: skip
     answers.accept(volunteer, make_answer(thread, make_user(), "Stake TRX for **energy**."))
     make_user("a11y_member")
+    staff = make_user("a11y_staff", Role.ADMIN)
+    ticket = make_thread(make_user(), cats[0], title="My account shows a strange balance")
+    tickets.escalate(staff, ticket, "account_data")
+    tickets.add_note(staff, ticket, "Checked on chain.")
     search_outbox.sync()
     context = chromium.new_context(base_url=live_server, locale=locale)
     page = context.new_page()
@@ -45,6 +49,13 @@ def test_main_pages_have_no_serious_accessibility_problems(ctx, chromium, live_s
         for url in ("/ask", f"/t/{thread.id}", "/settings", "/notifications", "/tickets/mine"):
             page.goto(url)
             problems["member " + url] = _problems(page)
+        context.clear_cookies()
+        ui_login(page, "a11y_staff")
+        for url in (f"/t/{ticket.id}", "/tickets", "/queue", "/admin/users", "/admin/audit",
+                    "/admin/categories", "/staff/metrics", "/staff/reports",
+                    f"/t/{thread.id}/escalate"):  # fmt: skip
+            page.goto(url)
+            problems["staff " + url] = _problems(page)
         assert {url: p for url, p in problems.items() if p} == {}
     finally:
         context.close()
