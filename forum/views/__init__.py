@@ -145,6 +145,9 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # Pages differ by language (browser or cookie) and by who is logged in.
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
     if getattr(g, "private_page", False):
         # Ticket pages: never cached, never leak their URL to another site.
         headers["Cache-Control"] = "no-store"

@@ -21,7 +21,8 @@ CACHEABLE = frozenset(
     {"main.index", "main.latest", "main.feed", "categories.show", "threads.show", "search.index"}
 )
 TTL_SECONDS = 60.0
-MAX_ENTRIES = 1000
+MAX_ENTRIES = 500  # pages of 20-60 KB: at most some 30 MB per worker
+MAX_BYTES = 256 * 1024
 
 
 class _Pages:
@@ -76,7 +77,9 @@ def install(app: Flask, locale_of_request) -> None:
     def _store(response: Response) -> Response:
         key = g.pop("page_cache_key", None)
         if key and response.status_code == 200 and "Set-Cookie" not in response.headers:
-            PAGES.put(key, response.get_data(), response.status_code, response.mimetype)
+            body = response.get_data()
+            if len(body) <= MAX_BYTES:
+                PAGES.put(key, body, response.status_code, response.mimetype)
         return response
 
 
