@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import permissions
 from .errors import DomainError
@@ -196,9 +196,6 @@ def set_suspended(actor: User, target: User, suspended: bool) -> None:
 def find_by_name(name: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username_key(name)))
 
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
 
 
 def list_users(actor: User, *, page: int, query: str = "", role: str = ""):
