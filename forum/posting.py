@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import contacts, markup, safety
@@ -185,6 +185,9 @@ def after_reply(thread: Thread, post: Post, author: User) -> None:
     ticket = thread.ticket if thread.is_private else None
     if ticket is None:
         notify(thread.author_id, "reply", actor=author, thread=thread, post=post)
+        if author.id == thread.author_id:  # the asker added something: tell who helped so far
+            for helper_id in _helpers(thread, post):
+                notify(helper_id, "asker_reply", actor=author, thread=thread, post=post)
         return
     if author.is_staff and author.id != thread.author_id:
         ticket.first_staff_reply_at = ticket.first_staff_reply_at or now
@@ -193,6 +196,19 @@ def after_reply(thread: Thread, post: Post, author: User) -> None:
     else:
         ticket.status = TicketStatus.OPEN
         notify(ticket.assignee_id, "ticket_asker_reply", actor=author, thread=thread, post=post)
+
+
+def _helpers(thread: Thread, post: Post, limit: int = 20) -> list[int]:
+    """People who answered in the thread before this post (not the asker), newest first."""
+    rows = db.session.execute(
+        select(Post.author_id, func.max(Post.id))
+        .where(Post.thread_id == thread.id, Post.id != post.id, Post.author_id != thread.author_id)
+        .where(Post.is_deleted == false())
+        .group_by(Post.author_id)
+        .order_by(func.max(Post.id).desc())
+        .limit(limit)
+    )
+    return [author_id for author_id, _last in rows]
 
 
 def once(

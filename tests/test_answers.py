@@ -231,3 +231,17 @@ def test_reply_to_solved_thread_shows_gentle_notice(world, login):
     page = login(make_user()).get(f"/t/{thread.id}").get_data(as_text=True)
     assert "This question was solved" in page
     assert 'id="reply-form"' in page
+
+
+def test_helpers_hear_when_the_asker_adds_something(world):
+    from forum import notifications
+
+    _cat, asker, thread, volunteer, _staff = world
+    make_answer(thread, volunteer, "Which network did you use?")
+    other = make_user("second_helper")
+    make_answer(thread, other, "Check the explorer.")
+    make_answer(thread, asker, "TRON network, the explorer says success.")
+    for helper in (volunteer, other):
+        kinds = [n.kind for n in notifications.page_for(helper, 1).items]
+        assert kinds == ["asker_reply"], helper.username
+    assert [n.kind for n in notifications.page_for(asker, 1).items] == ["reply", "reply"]

@@ -40,6 +40,7 @@ ROLES = {
 }
 NOTIFICATIONS = {
     "reply": _l("%(actor)s replied to “%(title)s”"),
+    "asker_reply": _l("%(actor)s, who asked “%(title)s”, added a reply"),
     "accepted": _l("Your answer in “%(title)s” was accepted by %(actor)s"),
     "solved": _l("Your question “%(title)s” is marked solved by %(actor)s"),
     "escalated": _l("Your question “%(title)s” was moved to private support"),
