@@ -66,14 +66,16 @@ def _changes_for(rows: list[SearchOutbox], name: str) -> Changes:
     post_ids = {r.object_id for r in rows if r.kind == "post"}
     thread_ids = {r.object_id for r in rows if r.kind == "thread"}
     posts = db.session.scalars(
-        select(Post).where(Post.id.in_(post_ids)).options(joinedload(Post.thread))
+        select(Post)
+        .where(Post.id.in_(post_ids))
+        .options(joinedload(Post.thread), joinedload(Post.author))
     ).all()
     changes.delete_post_ids |= post_ids - {p.id for p in posts}
     for post in posts:
         if post.thread_id in thread_ids:
             continue  # the whole thread is refreshed below
         if belongs(post.thread, name) and not post.is_deleted:
-            changes.upserts.append(_doc(post.thread, post, _author(post)))
+            changes.upserts.append(_doc(post.thread, post, post.author.username))
         else:
             changes.delete_post_ids.add(post.id)
     for thread_id in thread_ids:
@@ -92,10 +94,6 @@ def _thread_docs(thread_id: int, name: str) -> list[Doc]:
         .where(Post.thread_id == thread_id, Post.is_deleted == false())
     )
     return [_doc(thread, post, username) for post, username in rows]
-
-
-def _author(post: Post) -> str:
-    return db.session.scalar(select(User.username).where(User.id == post.author_id)) or ""
 
 
 def _pending(progress, limit: int) -> list[SearchOutbox]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -153,9 +153,7 @@ def panel_context(thread) -> dict:
     """What the ticket panel on a thread page needs (empty for public threads)."""
     if not thread.is_private or thread.ticket is None:
         return {}
-    staff = permissions.can_manage_ticket(current_user, thread)
-    if not staff and not permissions.can_view_thread(current_user, thread):
-        abort(404)
+    staff = permissions.can_manage_ticket(current_user, thread)  # the view checked visibility
     return {
         "ticket": thread.ticket,
         "ticket_form": ticket_form(thread) if staff else None,
