@@ -307,8 +307,11 @@ def arg_parser(doc: str, instance_help: str = "app instance dir with the seeded 
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=doc.split("\n\n", 1)[1],
     )
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
-                        help="SQLAlchemy URL (default %(default)s; sqlite:///FILE works too)")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="SQLAlchemy URL (default %(default)s; sqlite:///FILE works too)",
+    )
     parser.add_argument("--instance", type=Path, default=DEFAULT_INSTANCE,
                         help=f"{instance_help} (default %(default)s)")  # fmt: skip
     return parser

@@ -210,13 +210,24 @@ def load_context(engine, clients: int, seed: int) -> tuple[list[str], dict]:
     """Member log-ins, public thread ids to read and answer, category slugs, sentences."""
     rng = random.Random(seed)
     with engine.connect() as conn:
-        names = list(conn.scalars(text(
-            "SELECT username FROM users WHERE role = 'member' AND NOT is_suspended ORDER BY id")))
-        threads = list(conn.scalars(text(
-            "SELECT id FROM threads WHERE NOT is_private AND NOT is_deleted AND NOT is_locked "
-            "ORDER BY id")))
-        slugs = list(conn.scalars(text(
-            "SELECT slug FROM categories WHERE NOT staff_only ORDER BY position")))
+        names = list(
+            conn.scalars(
+                text(
+                    "SELECT username FROM users WHERE role = 'member' AND NOT is_suspended ORDER BY id"
+                )
+            )
+        )
+        threads = list(
+            conn.scalars(
+                text(
+                    "SELECT id FROM threads WHERE NOT is_private AND NOT is_deleted AND NOT is_locked "
+                    "ORDER BY id"
+                )
+            )
+        )
+        slugs = list(
+            conn.scalars(text("SELECT slug FROM categories WHERE NOT staff_only ORDER BY position"))
+        )
     if len(names) < clients or not threads:
         raise SystemExit("not enough seeded data: run bench/seed.py first")
     zh = [s for t in corpus.TOPICS for s in t[2] + t[3] if "{" not in s]
@@ -251,23 +262,36 @@ def check_database(engine, writes: list[Write]) -> dict:
     keys = sorted({w.key for w in writes})
     stored: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)
     with engine.connect() as conn:
-        stmt = text("SELECT submission_key, id, thread_id, is_question FROM posts "
-                    "WHERE submission_key IN :keys").bindparams(bindparam("keys", expanding=True))
+        stmt = text(
+            "SELECT submission_key, id, thread_id, is_question FROM posts "
+            "WHERE submission_key IN :keys"
+        ).bindparams(bindparam("keys", expanding=True))
         for i in range(0, len(keys), 1000):
             for key, pid, tid, question in conn.execute(stmt, {"keys": keys[i : i + 1000]}):
                 stored[key].append((pid, tid, question))
         touched = sorted({tid for rows in stored.values() for _pid, tid, _q in rows})
         ids = {"ids": touched or [0]}
-        wrong_counts = conn.scalar(text(
-            "SELECT count(*) FROM threads t WHERE t.id IN :ids AND t.reply_count != "
-            "(SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND NOT p.is_question "
-            "AND NOT p.is_deleted)").bindparams(bindparam("ids", expanding=True)), ids)
+        wrong_counts = conn.scalar(
+            text(
+                "SELECT count(*) FROM threads t WHERE t.id IN :ids AND t.reply_count != "
+                "(SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND NOT p.is_question "
+                "AND NOT p.is_deleted)"
+            ).bindparams(bindparam("ids", expanding=True)),
+            ids,
+        )
         # A new thread's last_activity_at is set a moment before its question's created_at;
         # more than a second behind means a concurrent reply's time was overwritten.
-        stale_activity = conn.scalar(text(
-            "SELECT count(*) FROM threads t WHERE t.id IN :ids AND t.last_activity_at < "
-            "(SELECT max(created_at) FROM posts p WHERE p.thread_id = t.id) - interval '1 second'"
-        ).bindparams(bindparam("ids", expanding=True)), ids) if conn.dialect.name == "postgresql" else None
+        stale_activity = (
+            conn.scalar(
+                text(
+                    "SELECT count(*) FROM threads t WHERE t.id IN :ids AND t.last_activity_at < "
+                    "(SELECT max(created_at) FROM posts p WHERE p.thread_id = t.id) - interval '1 second'"
+                ).bindparams(bindparam("ids", expanding=True)),
+                ids,
+            )
+            if conn.dialect.name == "postgresql"
+            else None
+        )
     acked = [w for w in writes if w.status == 302 and LOCATION.search(w.location)]
     lost, misplaced = [], []
     for w in acked:
@@ -342,10 +366,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument("--double-share", type=float, default=0.1,
-                        help="share of posts sent twice at once (same submission_key)")
-    parser.add_argument("--kill-at", type=float, default=None,
-                        help="seconds into the run to SIGKILL a worker (default: half-way)")
+    parser.add_argument(
+        "--double-share",
+        type=float,
+        default=0.1,
+        help="share of posts sent twice at once (same submission_key)",
+    )
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=None,
+        help="seconds into the run to SIGKILL a worker (default: half-way)",
+    )
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)

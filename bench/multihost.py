@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, server in hosts.items():
             server.start("/healthz")
-            print(f"host {name.upper()}: {server.base}, instance {server.env['FORUM_INSTANCE_PATH']}")
+            print(
+                f"host {name.upper()}: {server.base}, instance {server.env['FORUM_INSTANCE_PATH']}"
+            )
         sessions = {name: Session(server.base) for name, server in hosts.items()}
         for session in sessions.values():
             session.login(username)
@@ -147,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(["direction", "thread", "word", "on writing host at once",
                  "found on the other host after (s)"], rows))  # fmt: skip
     if delays:
-        print(f"\ndelay: min {min(delays):.2f} s, median {statistics.median(delays):.2f} s, "
-              f"max {max(delays):.2f} s (poll interval 1 s, client polls every {args.interval} s)")
+        print(
+            f"\ndelay: min {min(delays):.2f} s, median {statistics.median(delays):.2f} s, "
+            f"max {max(delays):.2f} s (poll interval 1 s, client polls every {args.interval} s)"
+        )
     missed = sum(1 for r in rows if r[-1].startswith(">"))
     print("All posts propagated." if not missed else f"{missed} posts did not propagate in time.")
     return 0 if not missed else 1

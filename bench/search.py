@@ -34,23 +34,68 @@ from forum.search import Doc, SearchIndex  # noqa: E402
 
 # (query, filters): common and rare, Chinese and English, phrases, syntax, filters.
 QUERIES: list[tuple[str, dict]] = [
-    ("钱包", {}), ("转账", {}), ("手续费", {}), ("助记词", {}), ("到账", {}), ("余额", {}),
-    ("交易所", {}), ("马蹄链", {}), ("派生路径", {}), ("滑点", {}), ("多签", {}), ("固件", {}),
-    ("地址簿", {}), ("为什么我的转账一直在等待确认", {}), ("USDT转账没到账", {}),
-    ("更新后打开钱包就闪退", {}), ("助记词导入后余额为零怎么办", {}), ("从币安提现到钱包没到账", {}),
-    ("授权后资产被盗了", {}), ("錢包", {}), ("轉賬失敗", {}), ("助記詞", {}), ("ＵＳＤＴ", {}),
-    ("ＴＲＸ 能量", {}), ("wallet", {}), ("transfer", {}), ("fee", {}), ("pending", {}),
-    ("usdt", {}), ("transfers stuck", {}), ("failed swap", {}), ("crashes after updating", {}),
-    ("withdrawals not received", {}), ("ledger bluetooth", {}), ("derivation path", {}),
-    ("slippage", {}), ("pancakeswap", {}), ("nonce too low", {}), ('"seed phrase"', {}),
-    ('"gas fee"', {}), ('"等待确认"', {}), ('"out of energy"', {}), ("闪退 -更新", {}),
-    ("swap -pancakeswap", {}), ("wallet -usdt", {}), ("crash OR 闪退", {}),
-    ("ledger OR trezor", {}), ("提现 OR 充值", {}), ("USDT转账", {}), ("TRC20地址", {}),
-    ("gas费太贵", {}), ("TRX能量不足", {}), ("transfr", {}), ("walet", {}), ("recieved", {}),
-    ("转账", {"category_ids": [2]}), ("wallet", {"solved": True}),
+    ("钱包", {}),
+    ("转账", {}),
+    ("手续费", {}),
+    ("助记词", {}),
+    ("到账", {}),
+    ("余额", {}),
+    ("交易所", {}),
+    ("马蹄链", {}),
+    ("派生路径", {}),
+    ("滑点", {}),
+    ("多签", {}),
+    ("固件", {}),
+    ("地址簿", {}),
+    ("为什么我的转账一直在等待确认", {}),
+    ("USDT转账没到账", {}),
+    ("更新后打开钱包就闪退", {}),
+    ("助记词导入后余额为零怎么办", {}),
+    ("从币安提现到钱包没到账", {}),
+    ("授权后资产被盗了", {}),
+    ("錢包", {}),
+    ("轉賬失敗", {}),
+    ("助記詞", {}),
+    ("ＵＳＤＴ", {}),
+    ("ＴＲＸ 能量", {}),
+    ("wallet", {}),
+    ("transfer", {}),
+    ("fee", {}),
+    ("pending", {}),
+    ("usdt", {}),
+    ("transfers stuck", {}),
+    ("failed swap", {}),
+    ("crashes after updating", {}),
+    ("withdrawals not received", {}),
+    ("ledger bluetooth", {}),
+    ("derivation path", {}),
+    ("slippage", {}),
+    ("pancakeswap", {}),
+    ("nonce too low", {}),
+    ('"seed phrase"', {}),
+    ('"gas fee"', {}),
+    ('"等待确认"', {}),
+    ('"out of energy"', {}),
+    ("闪退 -更新", {}),
+    ("swap -pancakeswap", {}),
+    ("wallet -usdt", {}),
+    ("crash OR 闪退", {}),
+    ("ledger OR trezor", {}),
+    ("提现 OR 充值", {}),
+    ("USDT转账", {}),
+    ("TRC20地址", {}),
+    ("gas费太贵", {}),
+    ("TRX能量不足", {}),
+    ("transfr", {}),
+    ("walet", {}),
+    ("recieved", {}),
+    ("转账", {"category_ids": [2]}),
+    ("wallet", {"solved": True}),
     ("闪退", {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}),
-    ("USDT", {"solved": False, "category_ids": [2]}), ("手续费", {"date_from": date(2024, 6, 1)}),
-    ("seed phrase", {"category_ids": [1]}), ("被盗", {"solved": True}),
+    ("USDT", {"solved": False, "category_ids": [2]}),
+    ("手续费", {"date_from": date(2024, 6, 1)}),
+    ("seed phrase", {"category_ids": [1]}),
+    ("被盗", {"solved": True}),
     ("pending transfer", {"category_ids": [2], "solved": True}),
 ]
 
@@ -102,8 +147,10 @@ def fts_search(db, q: str, f: dict, highlight: bool, k: int = 20) -> list[tuple[
     if f.get("date_to"):
         where.append("day <= ?")
         args.append(_day(f["date_to"]))
-    sql = (f"SELECT rowid, thread_id FROM fts WHERE {' AND '.join(where)} "
-           "ORDER BY bm25(fts, 2.0, 1.0) LIMIT 5000")
+    sql = (
+        f"SELECT rowid, thread_id FROM fts WHERE {' AND '.join(where)} "
+        "ORDER BY bm25(fts, 2.0, 1.0) LIMIT 5000"
+    )
     try:
         rows = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError:
@@ -128,13 +175,26 @@ def build_fts(posts, path: Path) -> float:
     """Create the FTS5 trigram table; return the seconds spent."""
     db = sqlite3.connect(path)
     t = time.perf_counter()
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, thread_id UNINDEXED, "
-               "category_id UNINDEXED, solved UNINDEXED, day UNINDEXED, tokenize='trigram')")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, body, thread_id UNINDEXED, "
+        "category_id UNINDEXED, solved UNINDEXED, day UNINDEXED, tokenize='trigram')"
+    )
     db.executemany(
         "INSERT INTO fts(rowid, title, body, thread_id, category_id, solved, day) "
         "VALUES (?,?,?,?,?,?,?)",
-        ((p.post_id, p.title if p.is_question else "", p.body, p.thread_id, p.category_id,
-          int(p.thread_solved), _day(p.thread_created_at.date())) for p in posts))
+        (
+            (
+                p.post_id,
+                p.title if p.is_question else "",
+                p.body,
+                p.thread_id,
+                p.category_id,
+                int(p.thread_solved),
+                _day(p.thread_created_at.date()),
+            )
+            for p in posts
+        ),
+    )
     db.commit()
     elapsed = time.perf_counter() - t
     db.close()
@@ -154,7 +214,10 @@ def pct(values: list[float], p: float) -> float:
 
 def cpu_seconds() -> float:
     """User + system CPU of this process and its finished children (MpWriter's workers)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
@@ -190,12 +253,30 @@ def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
         rows = db.execute(f"SELECT rowid, title, body FROM fts WHERE rowid IN ({marks})", post_ids)
         return {r[0]: (r[1], r[2]) for r in rows}
 
-    res = {"posts": len(posts), "threads": posts[-1].thread_id, "generate_s": gen_s,
-           "whoosh_build_s": wh_build, "fts_build_s": fts_build,
-           "whoosh_build_cpu_s": wh_cpu, "fts_build_cpu_s": fts_cpu,
-           "whoosh_size": dir_size(workdir / "whoosh"), "fts_size": db_path.stat().st_size}
-    samples = {k: [] for k in ("wh_plain", "wh_hl", "wh_filter", "fts_plain", "fts_hl", "fts_filter",
-                               "wh_hl_both", "fts_hl_both")}
+    res = {
+        "posts": len(posts),
+        "threads": posts[-1].thread_id,
+        "generate_s": gen_s,
+        "whoosh_build_s": wh_build,
+        "fts_build_s": fts_build,
+        "whoosh_build_cpu_s": wh_cpu,
+        "fts_build_cpu_s": fts_cpu,
+        "whoosh_size": dir_size(workdir / "whoosh"),
+        "fts_size": db_path.stat().st_size,
+    }
+    samples = {
+        k: []
+        for k in (
+            "wh_plain",
+            "wh_hl",
+            "wh_filter",
+            "fts_plain",
+            "fts_hl",
+            "fts_filter",
+            "wh_hl_both",
+            "fts_hl_both",
+        )
+    }
     per_query = []
     zero = {"whoosh": 0, "fts": 0}
     for q, f in QUERIES:
@@ -218,9 +299,16 @@ def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
         if fhits and not f:
             samples["wh_hl_both"] += wh
             samples["fts_hl_both"] += fh
-        per_query.append({"q": q, "filters": bool(f), "whoosh_ms": statistics.median(wh) * 1000,
-                          "fts_ms": statistics.median(fh) * 1000, "whoosh_total": page.total,
-                          "fts_hits": len(fhits)})
+        per_query.append(
+            {
+                "q": q,
+                "filters": bool(f),
+                "whoosh_ms": statistics.median(wh) * 1000,
+                "fts_ms": statistics.median(fh) * 1000,
+                "whoosh_total": page.total,
+                "fts_hits": len(fhits),
+            }
+        )
     res["latency_ms"] = {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in samples.items()}
     res["zero_hit_queries"] = zero
     res["queries"] = len(QUERIES)
@@ -237,12 +325,18 @@ def print_table(r: dict) -> None:
         ("docs/s", r["posts"] / r["whoosh_build_s"], r["posts"] / r["fts_build_s"]),
         ("index size (MB)", r["whoosh_size"] / 1e6, r["fts_size"] / 1e6),
     ]
-    for key, label in (("plain", "no highlight"), ("hl", "with highlight"), ("filter", "filters+hl"),
-                       ("hl_both", "hl, only queries FTS5 answers")):
+    for key, label in (
+        ("plain", "no highlight"),
+        ("hl", "with highlight"),
+        ("filter", "filters+hl"),
+        ("hl_both", "hl, only queries FTS5 answers"),
+    ):
         for p in ("p50", "p95"):
             rows.append((f"query {p} {label} (ms)", lat[f"wh_{key}"][p], lat[f"fts_{key}"][p]))
-    print(f"\n{r['posts']} posts, {r['threads']} threads, {r['queries']} queries "
-          f"(zero hits: whoosh {r['zero_hit_queries']['whoosh']}, fts5 {r['zero_hit_queries']['fts']})\n")
+    print(
+        f"\n{r['posts']} posts, {r['threads']} threads, {r['queries']} queries "
+        f"(zero hits: whoosh {r['zero_hit_queries']['whoosh']}, fts5 {r['zero_hit_queries']['fts']})\n"
+    )
     print("| measure | Whoosh | FTS5 trigram | ratio |")
     print("| --- | ---: | ---: | ---: |")
     for label, w, f in rows:
@@ -250,6 +344,7 @@ def print_table(r: dict) -> None:
 
 
 # Analyzer comparison on the labelled set --------------------------------------------------------
+
 
 def load_labelled():
     """The hand-written corpus and queries of tests/data."""
@@ -265,11 +360,37 @@ def labelled_docs(threads) -> list[Doc]:
     for t in threads:
         created = datetime.fromisoformat(t["created"])
         solved = t.get("accepted") is not None
-        docs.append(Doc(t["id"] * 100, t["id"], t["category"], True, False, solved, t["title"],
-                        t["question"], "asker", created, created))
+        docs.append(
+            Doc(
+                t["id"] * 100,
+                t["id"],
+                t["category"],
+                True,
+                False,
+                solved,
+                t["title"],
+                t["question"],
+                "asker",
+                created,
+                created,
+            )
+        )
         for i, ans in enumerate(t.get("answers", []), start=1):
-            docs.append(Doc(t["id"] * 100 + i, t["id"], t["category"], False, t.get("accepted") == i,
-                            solved, t["title"], ans, "helper", created, created))
+            docs.append(
+                Doc(
+                    t["id"] * 100 + i,
+                    t["id"],
+                    t["category"],
+                    False,
+                    t.get("accepted") == i,
+                    solved,
+                    t["title"],
+                    ans,
+                    "helper",
+                    created,
+                    created,
+                )
+            )
     return docs
 
 
@@ -294,8 +415,9 @@ def compare(workdir: Path, n_posts: int) -> None:
     for mode in search_analysis.MODES:
         ix = SearchIndex(workdir / f"lab_{mode}", mode=mode, cache_size=0)
         ix.rebuild(docs, procs=1)
-        r, m = evaluate(lambda q, ix=ix: [h.thread_id for h in ix.search(q, per_page=10).hits],
-                        queries)
+        r, m = evaluate(
+            lambda q, ix=ix: [h.thread_id for h in ix.search(q, per_page=10).hits], queries
+        )
         big = SearchIndex(workdir / f"big_{mode}", mode=mode, cache_size=0)
         t = time.perf_counter()
         big.rebuild(posts, procs=1)
@@ -326,9 +448,11 @@ def main(argv=None) -> None:
         slow = sorted(r["per_query"], key=lambda x: -x["whoosh_ms"])[:8]
         print("\nslowest Whoosh queries (median ms, with highlight):")
         for x in slow:
-            print(f"  {x['whoosh_ms']:7.1f}  fts5 {x['fts_ms']:7.1f}  {x['q']!r}"
-                  f"{' +filters' if x['filters'] else ''} (whoosh {x['whoosh_total']} threads,"
-                  f" fts5 {x['fts_hits']})")
+            print(
+                f"  {x['whoosh_ms']:7.1f}  fts5 {x['fts_ms']:7.1f}  {x['q']!r}"
+                f"{' +filters' if x['filters'] else ''} (whoosh {x['whoosh_total']} threads,"
+                f" fts5 {x['fts_hits']})"
+            )
         if args.json:
             Path(args.json).write_text(json.dumps(r, indent=1, default=str))
     finally:

@@ -49,7 +49,17 @@ DEVICES = ["android"] * 5 + ["ios"] * 4 + ["windows", "macos", "browser", "linux
 CONTACTS = ["notify", "notify", "forum", "private"]
 TICKET_STATUSES = ["open", "waiting", "resolved", "closed"]
 TICKET_REASONS = ["account_data", "identity", "lost_funds", "other"]
-ZH_NAMES = [*corpus.NAMES_ZH, "钱包小白", "链上老张", "小陈", "阿杰", "老周", "币友", "小林", "飞飞"]
+ZH_NAMES = [
+    *corpus.NAMES_ZH,
+    "钱包小白",
+    "链上老张",
+    "小陈",
+    "阿杰",
+    "老周",
+    "币友",
+    "小林",
+    "飞飞",
+]
 EN_NAMES = [*corpus.NAMES_EN, "carol", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory"]
 
 
@@ -141,8 +151,14 @@ def make_threads(rng: random.Random, args, people: People, cat_ids: dict[str, in
         category = cat_ids[corpus.CATEGORIES[first.category_id]]
         members = (people.zh if zh else people.en) or people.zh + people.en
         asker = rng.choice(people.staff if category in staff_only else members)
-        thread = ThreadRow(category, asker, first.title, zh, first.thread_created_at,
-                           staff_only=category in staff_only)
+        thread = ThreadRow(
+            category,
+            asker,
+            first.title,
+            zh,
+            first.thread_created_at,
+            staff_only=category in staff_only,
+        )
         thread.posts.append(PostRow(thread, asker, first.body, first.created_at, is_question=True))
         for cp in cposts[1:]:
             thread.posts.append(PostRow(thread, 0, cp.body, first.created_at))
@@ -186,7 +202,9 @@ def _fill_thread(rng: random.Random, thread: ThreadRow, people: People, solve_p:
             others = [p for p in answers if p.author_id != thread.author_id]
             thread.accepted = rng.choice(others or answers)
         thread.accepted_by_id = rng.choice(helpers)
-        thread.accepted_at = min(thread.accepted.created_at + timedelta(minutes=rng.randint(10, 900)), NOW)
+        thread.accepted_at = min(
+            thread.accepted.created_at + timedelta(minutes=rng.randint(10, 900)), NOW
+        )
         if rng.random() < 0.3:
             thread.confirmed = thread.accepted
     if not thread.private and not thread.accepted and answers and rng.random() < 0.05:
@@ -198,7 +216,11 @@ def _fill_thread(rng: random.Random, thread: ThreadRow, people: People, solve_p:
             continue
         if thread.private:
             continue
-        k = rng.randint(1, 12) if post is thread.accepted else (rng.randint(1, 5) if rng.random() < 0.3 else 0)
+        k = (
+            rng.randint(1, 12)
+            if post is thread.accepted
+            else (rng.randint(1, 5) if rng.random() < 0.3 else 0)
+        )
         candidates = rng.sample(range(1, len(people.rows) + 1), min(k + 3, len(people.rows)))
         post.voters = [u for u in candidates if u != post.author_id][:k]
 
@@ -393,16 +415,23 @@ def write(db, data: dict[str, list[dict]], timings: dict[str, float]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = arg_parser(__doc__, "app instance dir whose search/ index is built")
-    parser.add_argument("--posts", type=int, default=96_000,
-                        help="corpus posts before long threads are grown (default %(default)s)")
+    parser.add_argument(
+        "--posts",
+        type=int,
+        default=96_000,
+        help="corpus posts before long threads are grown (default %(default)s)",
+    )
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--big", type=int, default=40, help="threads grown to 100-300 replies")
     parser.add_argument("--medium", type=int, default=300, help="threads grown to 30-60 replies")
     parser.add_argument("--solved", type=float, default=0.6, help="share of solved threads")
     parser.add_argument("--procs", type=int, default=2, help="processes for rendering and indexing")
     parser.add_argument("--seed", type=int, default=20240501)
-    parser.add_argument("--reset", action="store_true",
-                        help="drop everything in the database (or delete the SQLite file) first")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="drop everything in the database (or delete the SQLite file) first",
+    )
     args = parser.parse_args(argv)
     require_loopback_database(args.database_url)
 
@@ -436,7 +465,9 @@ def main(argv: list[str] | None = None) -> int:
 
         start = time.perf_counter()
         rng = random.Random(args.seed)
-        people = make_users(rng, args.users, accounts.hash_password(PASSWORD), accounts.username_key)
+        people = make_users(
+            rng, args.users, accounts.hash_password(PASSWORD), accounts.username_key
+        )
         threads = make_threads(rng, args, people, cat_ids, staff_only)
         posts = assign_ids(threads)
         pinned = [t for t in threads if t.category_id in staff_only][-3:]

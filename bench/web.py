@@ -123,7 +123,11 @@ def drain(server: Server, quiet_ms: float = 50, limit: float = 60) -> None:
     deadline = time.monotonic() + limit
     fast = 0
     while time.monotonic() < deadline and fast < 3:
-        fast = fast + 1 if request("GET", server.base + "/favicon.ico").seconds * 1000 < quiet_ms else 0
+        fast = (
+            fast + 1
+            if request("GET", server.base + "/favicon.ico").seconds * 1000 < quiet_ms
+            else 0
+        )
         time.sleep(0.2)
 
 
@@ -238,8 +242,10 @@ def profile(pages: list[Page], args) -> None:
         print(f"\n### {page.name} ({page.path}): {sql} SQL statements; {cpu:.1f} ms of Python "
               f"CPU per request in-process (PostgreSQL's time not included), {per:.1f} ms "
               f"wall under cProfile")  # fmt: skip
-        print("   own time by package: " + ", ".join(
-            f"{name} {share:.0%}" for name, share in shares[:9]))
+        print(
+            "   own time by package: "
+            + ", ".join(f"{name} {share:.0%}" for name, share in shares[:9])
+        )
         print("\n".join(buf.getvalue().splitlines()[6:]))
         if args.show_sql:
             statements.clear()

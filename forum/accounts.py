@@ -197,7 +197,6 @@ def find_by_name(name: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username_key(name)))
 
 
-
 def list_users(actor: User, *, page: int, query: str = "", role: str = ""):
     """Members for staff to manage, newest first, filtered by name part and role."""
     permissions.require(permissions.can_list_users(actor))

@@ -22,9 +22,9 @@ from .models import Category, Post, Thread, User, Vote, utcnow
 
 
 class QueueView(StrEnum):
-    HELP = "help"          # unanswered first, then unsolved; oldest first
-    CONFIRM = "confirm"    # the asker said an answer solved it; a volunteer should accept it
-    STAFF = "staff"        # volunteers asked staff to look
+    HELP = "help"  # unanswered first, then unsolved; oldest first
+    CONFIRM = "confirm"  # the asker said an answer solved it; a volunteer should accept it
+    STAFF = "staff"  # volunteers asked staff to look
 
 
 def accept(actor: User, post: Post) -> None:
@@ -91,7 +91,9 @@ def vote(actor: User, post: Post, *, up: bool = True) -> None:
         if not gone:
             return
     db.session.execute(
-        update(Post).where(Post.id == post.id).values(vote_count=Post.vote_count + (1 if up else -1))
+        update(Post)
+        .where(Post.id == post.id)
+        .values(vote_count=Post.vote_count + (1 if up else -1))
     )
     db.session.commit()
 
@@ -101,8 +103,10 @@ def claim(actor: User, thread: Thread) -> None:
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     permissions.require(permissions.can_claim(actor, thread))
     now = utcnow()
-    if thread.claimed_by_id not in (None, actor.id) and thread.claimed_until and (
-        thread.claimed_until > now
+    if (
+        thread.claimed_by_id not in (None, actor.id)
+        and thread.claimed_until
+        and (thread.claimed_until > now)
     ):
         raise DomainError(_l("Another volunteer is already on it."))
     thread.claimed_by_id = actor.id

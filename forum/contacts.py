@@ -17,8 +17,12 @@ _CONTACT = re.compile(
       /\S+                                                  # invite and profile links
     | \b(?:dm|pm|inbox|message|msg|text|ping|whats\s?app|telegram)\s+me\b
     | \b(?:contact|reach|add)\s+me\s+(?:on|via|at|in)\b
-    | \b""" + _APPS + r"""\s*(?:id|number|no\.?|handle|号)?\s*[:：@]\s*@?[\w.\-]{4,}
-    | \b""" + _APPS + r"""\s+@[\w.\-]{4,}
+    | \b"""
+    + _APPS
+    + r"""\s*(?:id|number|no\.?|handle|号)?\s*[:：@]\s*@?[\w.\-]{4,}
+    | \b"""
+    + _APPS
+    + r"""\s+@[\w.\-]{4,}
     | 私聊 | 私信我 | 私我 | 私下联系 | 加我(?:微信|vx|v信|qq|好友|电报|飞机)
     | 加(?:微信|v信|vx|wx|qq|扣扣) | (?:微信|v信|vx|qq|扣扣|电报|飞机|纸飞机)(?:号)?\s*[:：]?\s*@?[\w\-]{5,}
     """,

@@ -80,9 +80,7 @@ def _thread(spec: dict[str, Any], people: dict[str, User], cats: dict[str, Categ
     db.session.commit()
 
 
-def _solution(
-    spec: dict[str, Any], thread: Thread, posts: list, people: dict[str, User]
-) -> None:
+def _solution(spec: dict[str, Any], thread: Thread, posts: list, people: dict[str, User]) -> None:
     confirmed = spec.get("asker_confirmed")
     if confirmed is not None:
         thread.asker_confirmed_post_id = posts[confirmed].id

@@ -124,9 +124,7 @@ class AskForm(SubmissionForm):
 
 
 class ReplyForm(SubmissionForm):
-    body = TextAreaField(
-        _l("Your answer"), validators=[DataRequired(), Length(max=20000)]
-    )
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=20000)])
 
 
 class EditPostForm(SubmissionForm):
@@ -232,7 +230,10 @@ class FlagForm(FlaskForm):
     reason = RadioField(
         _l("What is wrong with this post?"),
         choices=[
-            SelectChoice(FlagReason.SCAM, _l("Scam: asks for a recovery phrase or key, fake support, phishing link")),
+            SelectChoice(
+                FlagReason.SCAM,
+                _l("Scam: asks for a recovery phrase or key, fake support, phishing link"),
+            ),
             SelectChoice(FlagReason.SPAM, _l("Spam or advertising")),
             SelectChoice(FlagReason.ABUSE, _l("Rude or abusive")),
             SelectChoice(FlagReason.OTHER, _l("Something else")),

@@ -48,14 +48,14 @@ class DeviceOS(StrEnum):
 
 
 class ContactPref(StrEnum):
-    FORUM = "forum"          # answer here in the thread
+    FORUM = "forum"  # answer here in the thread
     NOTIFICATION = "notify"  # answer here and notify me on the forum
-    PRIVATE = "private"      # staff may move this to a private ticket if needed
+    PRIVATE = "private"  # staff may move this to a private ticket if needed
 
 
 class TicketStatus(StrEnum):
     OPEN = "open"
-    WAITING = "waiting"      # waiting for the asker
+    WAITING = "waiting"  # waiting for the asker
     RESOLVED = "resolved"
     CLOSED = "closed"
 
@@ -152,7 +152,12 @@ class Thread(db.Model):
         # Category pages: pinned first, then by last activity; the index serves the ORDER BY.
         Index(
             "ix_threads_category_listing",
-            "category_id", "is_private", "is_deleted", "is_pinned", "last_activity_at", "id",
+            "category_id",
+            "is_private",
+            "is_deleted",
+            "is_pinned",
+            "last_activity_at",
+            "id",
         ),
         Index("ix_threads_latest", "is_private", "is_deleted", "last_activity_at", "id"),
     )
@@ -326,9 +331,8 @@ class SearchOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-
 class FlagReason(StrEnum):
-    SCAM = "scam"            # asks for secrets, fake support, phishing link
+    SCAM = "scam"  # asks for secrets, fake support, phishing link
     SPAM = "spam"
     ABUSE = "abuse"
     OTHER = "other"

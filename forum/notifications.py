@@ -38,8 +38,10 @@ def page_for(user: User, page: int) -> Pagination:
 
 def unread_count(user: User) -> int:
     """How many visible notifications this person has not read."""
-    stmt = _mine(user).where(Notification.read_at.is_(None)).with_only_columns(
-        func.count(Notification.id)
+    stmt = (
+        _mine(user)
+        .where(Notification.read_at.is_(None))
+        .with_only_columns(func.count(Notification.id))
     )
     return db.session.scalar(stmt) or 0
 

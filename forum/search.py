@@ -44,12 +44,12 @@ with warnings.catch_warnings():
     from whoosh.filedb.filestore import FileStorage
     from whoosh.multiproc import MpWriter
 
-RESULT_CAP = 1000          # threads: deeper pages are not served, totals say "1000+"
-COUNT_BUDGET = 1500        # matching posts a count may read before it estimates instead
-EXHAUSTIVE_MAX = 5000      # estimated posts up to which every match is scored (exact counts)
-CACHE_SIZE = 256           # query results kept per index, keyed by index generation
-WRITE_TIMEOUT = 10.0       # seconds a writer waits for the index lock before IndexBusy
-TIER_MIN_MATCHES = 2000    # estimated posts above which the title tier is tried first
+RESULT_CAP = 1000  # threads: deeper pages are not served, totals say "1000+"
+COUNT_BUDGET = 1500  # matching posts a count may read before it estimates instead
+EXHAUSTIVE_MAX = 5000  # estimated posts up to which every match is scored (exact counts)
+CACHE_SIZE = 256  # query results kept per index, keyed by index generation
+WRITE_TIMEOUT = 10.0  # seconds a writer waits for the index lock before IndexBusy
+TIER_MIN_MATCHES = 2000  # estimated posts above which the title tier is tried first
 
 
 class IndexBusy(Exception):
@@ -105,9 +105,9 @@ class SearchPage:
     page: int
     per_page: int
     capped: bool = False
-    total_exact: bool = True   # False: total is an estimate (counting would cost more than the page)
-    has_more: bool = False     # another page exists
-    relaxed: bool = False      # hits after the threads having every word have only some of them
+    total_exact: bool = True  # False: total is an estimate (counting would cost more than the page)
+    has_more: bool = False  # another page exists
+    relaxed: bool = False  # hits after the threads having every word have only some of them
     suggestion: str | None = None
 
     @property
@@ -117,6 +117,7 @@ class SearchPage:
 
 
 # The index ------------------------------------------------------------------------------------
+
 
 class _Lru:
     def __init__(self, size: int):
@@ -148,9 +149,16 @@ class SearchIndex:
     PROGRESS_FILE = "outbox_progress.json"
     META_FILE = "search_meta.json"
 
-    def __init__(self, path: str | os.PathLike, *, mode: str = DEFAULT_MODE,
-                 store_text: bool = False, public: bool = True,
-                 glossary_extra: str | os.PathLike | None = None, cache_size: int = CACHE_SIZE):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        mode: str = DEFAULT_MODE,
+        store_text: bool = False,
+        public: bool = True,
+        glossary_extra: str | os.PathLike | None = None,
+        cache_size: int = CACHE_SIZE,
+    ):
         """Open the index at path, creating it (with this mode/store_text) if missing."""
         self.path = Path(path)
         self.public = public
@@ -204,8 +212,10 @@ class SearchIndex:
         return meta.get("glossary") != self.glossary.fingerprint()
 
     def _save_meta(self) -> None:
-        _atomic_write(self.path / self.META_FILE,
-                      json.dumps({"glossary": self.glossary.fingerprint(), "mode": self.mode}))
+        _atomic_write(
+            self.path / self.META_FILE,
+            json.dumps({"glossary": self.glossary.fingerprint(), "mode": self.mode}),
+        )
 
     # -- generations and searchers
 
@@ -269,9 +279,15 @@ class SearchIndex:
             w.schema[name].cg = self.cg
         return w
 
-    def write(self, upserts: Iterable[Doc] = (), *, delete_post_ids: Iterable[int] = (),
-              delete_thread_ids: Iterable[int] = (), progress: OutboxProgress | None = None,
-              timeout: float = WRITE_TIMEOUT) -> int:
+    def write(
+        self,
+        upserts: Iterable[Doc] = (),
+        *,
+        delete_post_ids: Iterable[int] = (),
+        delete_thread_ids: Iterable[int] = (),
+        progress: OutboxProgress | None = None,
+        timeout: float = WRITE_TIMEOUT,
+    ) -> int:
         """Apply deletes then upserts in one commit; raise IndexBusy after `timeout` seconds.
 
         Returns the new generation. Either every change is committed or none is (and the
@@ -280,8 +296,9 @@ class SearchIndex:
         changes = Changes(list(upserts), set(delete_post_ids), set(delete_thread_ids), progress)
         return self.write_locked(lambda _saved: changes, timeout=timeout)
 
-    def write_locked(self, build: Callable[[OutboxProgress], Changes | None], *,
-                     timeout: float = WRITE_TIMEOUT) -> int:
+    def write_locked(
+        self, build: Callable[[OutboxProgress], Changes | None], *, timeout: float = WRITE_TIMEOUT
+    ) -> int:
         """Under the index lock: call build(saved progress) for the changes, commit them and
         save their progress. Reading the database inside build, while the lock is held, means
         no writer holding an older reading can commit after a newer one."""
@@ -309,8 +326,15 @@ class SearchIndex:
                 lock.release()
         return self.generation
 
-    def rebuild(self, docs: Iterable[Doc], *, procs: int = 2, progress: OutboxProgress | None = None,
-                timeout: float = WRITE_TIMEOUT, limitmb: int = 512) -> int:
+    def rebuild(
+        self,
+        docs: Iterable[Doc],
+        *,
+        procs: int = 2,
+        progress: OutboxProgress | None = None,
+        timeout: float = WRITE_TIMEOUT,
+        limitmb: int = 512,
+    ) -> int:
         """Replace the whole index with docs (bulk path: procs processes, one segment each).
 
         Feed docs oldest thread first: result order ties and "newest" scans follow it."""
@@ -320,8 +344,15 @@ class SearchIndex:
                 sub = {"compound": False, "limitmb": limitmb}
                 if procs > 1:
                     sw.set_fork_glossary(self.cg)  # forked children index with it
-                    w = MpWriter(self.ix, procs=procs, multisegment=True, batchsize=512,
-                                 subargs=sub, _lk=False, **sub)
+                    w = MpWriter(
+                        self.ix,
+                        procs=procs,
+                        multisegment=True,
+                        batchsize=512,
+                        subargs=sub,
+                        _lk=False,
+                        **sub,
+                    )
                     for name in ("text", "title"):
                         w.schema[name].cg = self.cg
                 else:
@@ -380,11 +411,20 @@ class SearchIndex:
 
     # -- searching
 
-    def search(self, q: str, *, page: int = 1, per_page: int = 20,
-               category_ids: Iterable[int] | None = None, solved: bool | None = None,
-               date_from: date | None = None, date_to: date | None = None,
-               sort: str = "relevance", text_for: TextFor | None = None,
-               highlight: bool = True) -> SearchPage:
+    def search(
+        self,
+        q: str,
+        *,
+        page: int = 1,
+        per_page: int = 20,
+        category_ids: Iterable[int] | None = None,
+        solved: bool | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: str = "relevance",
+        text_for: TextFor | None = None,
+        highlight: bool = True,
+    ) -> SearchPage:
         """Threads matching q, best first (or newest first), with snippets and a suggestion.
 
         text_for(post_ids) -> {post_id: (title, body)} supplies the text to highlight (phase 2:
@@ -438,12 +478,22 @@ class SearchIndex:
         suggestion = self.suggest(q, _searcher=s) if self.public and total < 3 else None
         hits = top[(page - 1) * per_page : want]
         total = max(total, len(top))
-        found = SearchPage(hits, min(total, RESULT_CAP), page, per_page, total >= RESULT_CAP,
-                           exact, len(top) > want and want < RESULT_CAP, relaxed, suggestion)
+        found = SearchPage(
+            hits,
+            min(total, RESULT_CAP),
+            page,
+            per_page,
+            total >= RESULT_CAP,
+            exact,
+            len(top) > want and want < RESULT_CAP,
+            relaxed,
+            suggestion,
+        )
         return found, built.highlight_terms
 
-    def _collect(self, s, q, k: int, accept, sort: str, core=None,
-                 count: bool = True) -> tuple[list[Hit], int, bool]:
+    def _collect(
+        self, s, q, k: int, accept, sort: str, core=None, count: bool = True
+    ) -> tuple[list[Hit], int, bool]:
         """Top k threads (best post each) by score or by date, and the capped thread count.
 
         core: a cheaper query matching the same posts, used to count when blocks were skipped."""
@@ -457,8 +507,7 @@ class SearchIndex:
         prune = (core or q).estimate_size(s.reader()) > EXHAUSTIVE_MAX
         for sub, offset in s.leaf_searchers():
             _pids, tids, infos = self._segment_columns(sub.reader())
-            exhaustive &= scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top,
-                                       prune)
+            exhaustive &= scan_scored(q.matcher(sub, ctx), offset, tids, infos, accept, top, prune)
         hits = [Hit(tid, 0, score) for score, tid, _g in top.ranked()]
         self._fill_hits(s, hits, top.best)
         if exhaustive or not count:
@@ -480,8 +529,9 @@ class SearchIndex:
     def _count(self, s, q, accept, budget: int = COUNT_BUDGET) -> tuple[int, bool]:
         """(threads matching q up to RESULT_CAP, exact?): ids only, no scoring."""
         ctx = s.context(weighting=self.weighting)
-        return sw.count_threads(s, q.normalize(), accept, ctx, self._segment_columns, budget,
-                                RESULT_CAP)
+        return sw.count_threads(
+            s, q.normalize(), accept, ctx, self._segment_columns, budget, RESULT_CAP
+        )
 
     def _highlight(self, s, hits: list[Hit], hl: frozenset[str], text_for: TextFor | None):
         if not hits:
@@ -513,13 +563,17 @@ class SearchIndex:
         """Threads whose title resembles text (e.g. a title being typed), solved first."""
         s, _gen = self._searcher()
         hl: set[str] = set()
-        parts = [p for c in sq.concepts([sq.Unit(text)], self.glossary, self.mode)
-                 if (p := sq.concept_query(c, self.cg, "title", hl)) is not None]
+        parts = [
+            p
+            for c in sq.concepts([sq.Unit(text)], self.glossary, self.mode)
+            if (p := sq.concept_query(c, self.cg, "title", hl)) is not None
+        ]
         if not parts:
             return []
         q = sq.Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
-        hits, _total, _exact = self._collect(s, q, max(limit * 3, 10), sw.accept_all, "relevance",
-                                             count=False)
+        hits, _total, _exact = self._collect(
+            s, q, max(limit * 3, 10), sw.accept_all, "relevance", count=False
+        )
         best = hits[0].score if hits else 0.0
         hits = [h for h in hits if h.score >= best * 0.35]
         hits.sort(key=lambda h: (not h.solved, -h.score))
@@ -536,8 +590,13 @@ class SearchIndex:
         corrected, changed = [], False
         for token in q.split():
             word = token.lower()
-            if (word.isascii() and word.isalpha() and len(word) >= 4 and word not in sq.STOP_EN
-                    and not reader.doc_frequency("text", stem(word))):
+            if (
+                word.isascii()
+                and word.isalpha()
+                and len(word) >= 4
+                and word not in sq.STOP_EN
+                and not reader.doc_frequency("text", stem(word))
+            ):
                 fix = sw.closest_word(reader, word)
                 if fix:
                     corrected.append(fix)

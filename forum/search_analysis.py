@@ -119,11 +119,12 @@ def term_positions(text: str, mode: str = DEFAULT_MODE, start: int = 0) -> dict[
 
 
 TITLE_WEIGHT = 2.0  # a title word counts as two body words in the "text" field
-_TITLE_GAP = 16     # positions between title and body, so phrases never span the two
+_TITLE_GAP = 16  # positions between title and body, so phrases never span the two
 
 
-def index_terms(title: str, body: str, cg: CompiledGlossary | None,
-                mode: str = DEFAULT_MODE) -> dict[str, tuple[list[int], float]]:
+def index_terms(
+    title: str, body: str, cg: CompiledGlossary | None, mode: str = DEFAULT_MODE
+) -> dict[str, tuple[list[int], float]]:
     """term -> (positions, weight) for title + body, plus glossary entry and group tokens."""
     tpos = term_positions(title, mode) if title else {}
     n_title = 1 + max((p[-1] for p in tpos.values()), default=-1)
@@ -163,21 +164,25 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-STOP_EN = frozenset(_words(
-    """a an the and or but of to in on at for from by with without is are was were be been
+STOP_EN = frozenset(
+    _words(
+        """a an the and or but of to in on at for from by with without is are was were be been
     am do does did done have has had i me my we our you your it its this that these those
     there here what why how when where which who whom can could would should will shall may
     might must not no yes so if then than too very just also still yet about after before
     please help any some get got hi hello thanks thank anyone"""
-))
-STOP_ZH = frozenset(_words(
-    """的 了 吗 呢 吧 啊 呀 么 我 你 他 她 它 们 我们 你们 他们 是 在 有 和 与 及 或 就 都 也
+    )
+)
+STOP_ZH = frozenset(
+    _words(
+        """的 了 吗 呢 吧 啊 呀 么 我 你 他 她 它 们 我们 你们 他们 是 在 有 和 与 及 或 就 都 也
     还 又 很 太 把 被 给 对 从 到 向 让 这 那 这个 那个 这样 那样 什么 怎么 怎样 怎么办 如何
     为什么 为何 一直 一下 一个 已经 可以 能 会 要 想 请问 请 问 求助 求 大家 谢谢 为 吗? 下
     不 没 没有 还是 但是 可是 而且 然后 之后 以后 时候 现在 今天 昨天 刚才 刚刚 突然 总是 又是
     我的 你的 显示 出现 一样 问题 帮忙 帮助 急 急急 后 就 才 再 用 往 里 上 中 时 着 过 得 地
     而 但 却 所以 因为 如果 需要 应该 是不是 有没有 能不能 可不可以 怎么回事"""
-))
+    )
+)
 
 
 class Glossary:
@@ -286,8 +291,9 @@ class CompiledGlossary:
             seq = {p: term for term, ps in positions.items() for p in ps}
             for pos in sorted(seq):
                 for entry, emit in by_first.get(seq[pos], ()):
-                    if len(entry) > 1 and any(seq.get(pos + i) != e for i, e in
-                                              enumerate(entry[1:], 1)):
+                    if len(entry) > 1 and any(
+                        seq.get(pos + i) != e for i, e in enumerate(entry[1:], 1)
+                    ):
                         continue
                     for tok in emit:
                         got = out.get(tok)
@@ -342,8 +348,11 @@ def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[
     merged: list[tuple[str, bool]] = []
     for text, is_entry in pieces:
         glue_this = not is_entry and len(text) == 1 and text not in STOP_ZH
-        glue_prev = (len(merged[-1][0]) == 1 and not merged[-1][1]
-                     and merged[-1][0] not in STOP_ZH) if merged else False
+        glue_prev = (
+            (len(merged[-1][0]) == 1 and not merged[-1][1] and merged[-1][0] not in STOP_ZH)
+            if merged
+            else False
+        )
         if merged and (glue_this or glue_prev):
             merged[-1] = (merged[-1][0] + text, False)
         else:

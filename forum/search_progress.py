@@ -41,7 +41,9 @@ class OutboxProgress:
 
     def to_json(self) -> str:
         """Serialised form stored in the index directory."""
-        return json.dumps({"last_id": self.last_id, "gaps": {str(k): v for k, v in self.gaps.items()}})
+        return json.dumps(
+            {"last_id": self.last_id, "gaps": {str(k): v for k, v in self.gaps.items()}}
+        )
 
     @classmethod
     def from_json(cls, text: str) -> OutboxProgress:

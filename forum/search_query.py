@@ -38,6 +38,7 @@ RUN_BOOST = 1.5  # extra score when a long CJK run appears verbatim
 MAX_CONCEPTS = 12
 MAX_QUERY_CHARS = 200
 
+
 class Or(wq.Or):
     """Or as a binary tree of unions at every index size (keeps block-max skipping)."""
 
@@ -90,8 +91,9 @@ def parse(q: str) -> Parsed:
     return parsed
 
 
-def _field_query(fieldname: str, term_list: list[str], boost: float = 1.0,
-                 slop: int = 1, positional: bool = True) -> wq.Query | None:
+def _field_query(
+    fieldname: str, term_list: list[str], boost: float = 1.0, slop: int = 1, positional: bool = True
+) -> wq.Query | None:
     """Match a term sequence (a phrase when longer than one) in one field.
 
     A phrase scores the sum of its terms, so its boost is divided by its length: a 4-character
@@ -153,8 +155,9 @@ class Clause:
     full: wq.Query
 
 
-def concept_clause(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
-                   hl: set[str] | None = None) -> Clause | None:
+def concept_clause(
+    c: Concept, cg: CompiledGlossary, fieldname: str = "text", hl: set[str] | None = None
+) -> Clause | None:
     """The user's word OR its glossary group token (weighted lower); fills hl for highlighting.
 
     Every post containing a glossary entry also holds its group token, so the group token
@@ -185,8 +188,9 @@ def concept_clause(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
     return Clause(match[0] if len(match) == 1 else Or(match), exact, full)
 
 
-def concept_query(c: Concept, cg: CompiledGlossary, fieldname: str = "text",
-                  hl: set[str] | None = None) -> wq.Query | None:
+def concept_query(
+    c: Concept, cg: CompiledGlossary, fieldname: str = "text", hl: set[str] | None = None
+) -> wq.Query | None:
     """The whole concept as one query (exact word, loose words, group tokens)."""
     clause = concept_clause(c, cg, fieldname, hl)
     return clause.full if clause else None
@@ -202,8 +206,9 @@ class Built:
     core: wq.Query | None = None  # same posts as strict, cheaper: for counting
 
 
-def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "text",
-          reader=None) -> Built:
+def build(
+    q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "text", reader=None
+) -> Built:
     """Build the strict (AND) and relaxed (OR: fills a page the AND leaves short) queries.
 
     With a reader, clauses matching more than COMMON_SHARE of the posts become optional."""
@@ -219,22 +224,31 @@ def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "te
             if unit.phrase:
                 t = entry_terms(unit.text, mode)
                 # a quoted glossary entry has its own index token: no position check needed
-                fq = (wq.Term(fieldname, entry_token(t)) if len(t) > 1 and tuple(t) in cg.key_tokens
-                      else _field_query(fieldname, t))
+                fq = (
+                    wq.Term(fieldname, entry_token(t))
+                    if len(t) > 1 and tuple(t) in cg.key_tokens
+                    else _field_query(fieldname, t)
+                )
                 if fq is not None:
                     alts.append(fq)
                     hl.update(t)
             else:
-                alts += [cq for c in concepts([unit], glossary, mode)
-                         if (cq := concept_query(c, cg, fieldname, hl)) is not None]
+                alts += [
+                    cq
+                    for c in concepts([unit], glossary, mode)
+                    if (cq := concept_query(c, cg, fieldname, hl)) is not None
+                ]
         if alts:
             one = Or(alts) if len(alts) > 1 else alts[0]
             clauses.append(Clause(one, None, one))
     plain = [g[0] for g in parsed.groups if len(g) == 1 and not g[0].phrase]
     plain_concepts = concepts(plain, glossary, mode)
     clauses += [cl for c in plain_concepts if (cl := concept_clause(c, cg, fieldname, hl))]
-    excluded = [fq for u in parsed.excluded
-                if (fq := _field_query(fieldname, entry_terms(u.text, mode))) is not None]
+    excluded = [
+        fq
+        for u in parsed.excluded
+        if (fq := _field_query(fieldname, entry_terms(u.text, mode))) is not None
+    ]
     if not clauses:
         return Built(None, None, frozenset())
     relaxed = Or([c.full for c in clauses], scale=0.9) if len(clauses) > 1 else None
@@ -256,10 +270,17 @@ def build(q: str, glossary: Glossary, cg: CompiledGlossary, fieldname: str = "te
     optional += [c.bonus for c in clauses if c.bonus is not None]
     # a long CJK run that was split into several words scores extra where it appears verbatim
     words = {c.surface for c in plain_concepts}
-    runs = [r for u in plain for r in CJK_RUN_RE.findall(fold(u.text))
-            if 3 <= len(r) <= RUN_MAX and r not in words]
-    boosts = [fq for r in runs
-              if (fq := _field_query(fieldname, entry_terms(r, mode), RUN_BOOST, positional=False))]
+    runs = [
+        r
+        for u in plain
+        for r in CJK_RUN_RE.findall(fold(u.text))
+        if 3 <= len(r) <= RUN_MAX and r not in words
+    ]
+    boosts = [
+        fq
+        for r in runs
+        if (fq := _field_query(fieldname, entry_terms(r, mode), RUN_BOOST, positional=False))
+    ]
     strict = core
     if optional or boosts:
         extra = optional + boosts

@@ -44,7 +44,8 @@ def _fast_doc_field_length(self, docnum, fieldname, default=0):
     if lengths is None:
         cr = self._cached_reader(f"_{fieldname}_len", W3_LENGTHS)
         lengths = cache[fieldname] = (
-            b"" if cr is None else cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen))
+            b"" if cr is None else cr._dbfile.get(cr._basepos, cr._count * cr._fixedlen)
+        )
     lb = lengths[docnum] if docnum < len(lengths) else 0
     return _BYTE_TO_LENGTH[lb] if lb else default
 
@@ -112,6 +113,7 @@ writing.PostingPool.add = _lean_pool_add  # SegmentWriter ignores its poolclass 
 
 # Schema --------------------------------------------------------------------------------------
 
+
 class FoldingTokenizer(Tokenizer):
     """Whoosh face of forum.search_analysis: folded, CJK bigrams, stemmed English."""
 
@@ -121,11 +123,22 @@ class FoldingTokenizer(Tokenizer):
     def __eq__(self, other):
         return isinstance(other, FoldingTokenizer) and other.mode == self.mode
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        items = sorted((p, term) for term, ps in term_positions(value, self.mode).items()
-                       for p in ps)
+        items = sorted(
+            (p, term) for term, ps in term_positions(value, self.mode).items() for p in ps
+        )
         for pos, term in items:
             t.text, t.boost, t.stopped = term, 1.0, False
             if positions:
@@ -251,9 +264,9 @@ class TopThreads:
     def __init__(self, k: int):
         self.k = k
         self.best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
-        self.heap: list[tuple[float, int]] = []       # (score, tid), stale entries skipped
+        self.heap: list[tuple[float, int]] = []  # (score, tid), stale entries skipped
         self.members: set[int] = set()
-        self.seen: set[int] = set()                   # every thread offered
+        self.seen: set[int] = set()  # every thread offered
         self.minscore = 0.0
 
     def offer(self, tid: int, score: float, gdoc: int) -> bool:
@@ -356,8 +369,8 @@ def set_fork_glossary(cg: CompiledGlossary | None) -> None:
 
 # Documents and filters: the packed info column ----------------------------------------
 
-BOOST_SOLVED = 1.25        # every post of a solved thread
-BOOST_ACCEPTED = 1.6       # the accepted answer (instead of BOOST_SOLVED)
+BOOST_SOLVED = 1.25  # every post of a solved thread
+BOOST_ACCEPTED = 1.6  # the accepted answer (instead of BOOST_SOLVED)
 _EPOCH = date(2000, 1, 1)
 KIND_QUESTION, KIND_ANSWER, KIND_ACCEPTED = 0, 1, 2
 KIND_NAMES = {KIND_QUESTION: "question", KIND_ANSWER: "answer", KIND_ACCEPTED: "accepted"}
@@ -373,16 +386,23 @@ def day_number(d: date | datetime) -> int:
 def info_value(doc) -> int:
     """The packed info column: thread day << 16 | category << 3 | kind << 1 | solved."""
     kind = KIND_QUESTION if doc.is_question else (KIND_ACCEPTED if doc.is_accepted else KIND_ANSWER)
-    return (day_number(doc.thread_created_at) << 16) | (doc.category_id << 3) | (kind << 1) | int(
-        doc.thread_solved)
+    return (
+        (day_number(doc.thread_created_at) << 16)
+        | (doc.category_id << 3)
+        | (kind << 1)
+        | int(doc.thread_solved)
+    )
 
 
 def doc_fields(doc, store_text: bool) -> dict:
     """The Whoosh fields of one post (a forum.search.Doc)."""
     title = doc.title if doc.is_question else ""
     f = {
-        "post_id": str(doc.post_id), "thread_id": str(doc.thread_id),
-        "pid": doc.post_id, "tid": doc.thread_id, "info": info_value(doc),
+        "post_id": str(doc.post_id),
+        "thread_id": str(doc.thread_id),
+        "pid": doc.post_id,
+        "tid": doc.thread_id,
+        "info": info_value(doc),
         "text": (title, doc.body),
     }
     if doc.is_question:
@@ -432,6 +452,7 @@ def closest_word(reader, word: str) -> str | None:
 
 
 # Collection without scoring ------------------------------------------------------------------
+
 
 def count_threads(s, q, accept, ctx, columns_for, budget: int, cap: int) -> tuple[int, bool]:
     """(distinct threads matching q up to cap, exact?), reading ids only.

@@ -259,4 +259,3 @@ def staff_members() -> list[User]:
             select(User).where(User.role.in_(["staff", "admin"])).order_by(User.username)
         )
     )
-

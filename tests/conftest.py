@@ -146,9 +146,7 @@ class Browser:
         return self.client.post(url, data=data, **kw)
 
     def login(self, username: str, password: str = "correct horse battery"):
-        response = self.post(
-            "/login", {"username": username, "password": password}, page="/login"
-        )
+        response = self.post("/login", {"username": username, "password": password}, page="/login")
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return response
 

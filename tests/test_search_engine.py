@@ -29,20 +29,66 @@ def labelled_docs() -> list[Doc]:
     for t in json.loads((DATA / "search_corpus.json").read_text(encoding="utf-8")):
         created = datetime.fromisoformat(t["created"])
         solved = t.get("accepted") is not None
-        docs.append(Doc(t["id"] * 100, t["id"], t["category"], True, False, solved, t["title"],
-                        t["question"], "asker", created, created))
+        docs.append(
+            Doc(
+                t["id"] * 100,
+                t["id"],
+                t["category"],
+                True,
+                False,
+                solved,
+                t["title"],
+                t["question"],
+                "asker",
+                created,
+                created,
+            )
+        )
         for i, ans in enumerate(t["answers"], start=1):
-            docs.append(Doc(t["id"] * 100 + i, t["id"], t["category"], False,
-                            t.get("accepted") == i, solved, t["title"], ans, "helper", created,
-                            created))
+            docs.append(
+                Doc(
+                    t["id"] * 100 + i,
+                    t["id"],
+                    t["category"],
+                    False,
+                    t.get("accepted") == i,
+                    solved,
+                    t["title"],
+                    ans,
+                    "helper",
+                    created,
+                    created,
+                )
+            )
     return docs
 
 
-def doc(post_id, body, *, thread_id=None, title="", question=True, accepted=False, solved=False,
-        category=2, created=datetime(2024, 3, 1)) -> Doc:
+def doc(
+    post_id,
+    body,
+    *,
+    thread_id=None,
+    title="",
+    question=True,
+    accepted=False,
+    solved=False,
+    category=2,
+    created=datetime(2024, 3, 1),
+) -> Doc:
     """A small Doc for focused tests."""
-    return Doc(post_id, thread_id or post_id, category, question, accepted, solved,
-               title or f"thread {post_id}", body, "someone", created, created)
+    return Doc(
+        post_id,
+        thread_id or post_id,
+        category,
+        question,
+        accepted,
+        solved,
+        title or f"thread {post_id}",
+        body,
+        "someone",
+        created,
+        created,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +110,7 @@ def threads(page) -> list[int]:
 
 # Relevance -------------------------------------------------------------------------------------
 
+
 def test_labelled_set_recall_and_mrr(labelled):
     queries = json.loads((DATA / "search_queries.json").read_text(encoding="utf-8"))
     assert len(queries) >= 40
@@ -78,24 +125,32 @@ def test_labelled_set_recall_and_mrr(labelled):
     assert statistics.mean(rrs) >= MRR_FLOOR
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("錢包白屏", 50),                # traditional finds simplified
-    ("钱包转账", 61),                # simplified finds traditional
-    ("ＴＲＣ２０", 4),              # full-width finds ASCII
-    ("USDT到账慢", 63),             # ASCII finds full-width
-    ("为什么我的转账一直在等待确认", 1),  # unspaced sentence
-    ("闪退", 8),                    # two-character word
-    ("gas fee", 17),                # cross-language glossary: English
-    ("矿工费", 16),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("錢包白屏", 50),  # traditional finds simplified
+        ("钱包转账", 61),  # simplified finds traditional
+        ("ＴＲＣ２０", 4),  # full-width finds ASCII
+        ("USDT到账慢", 63),  # ASCII finds full-width
+        ("为什么我的转账一直在等待确认", 1),  # unspaced sentence
+        ("闪退", 8),  # two-character word
+        ("gas fee", 17),  # cross-language glossary: English
+        ("矿工费", 16),
+    ],
+)
 def test_chinese_forms_and_folding(labelled, query, expected):
     assert expected in threads(labelled.search(query, per_page=10))
 
 
 @pytest.mark.parametrize("query", ["stuck", "pending", "failed", "fails", "fail"])
 def test_english_inflections(ix, query):
-    ix.write([doc(1, "My transfer is stuck, still pending. Everything fails."),
-              doc(2, "The swap failed twice."), doc(3, "Nothing to see here.")])
+    ix.write(
+        [
+            doc(1, "My transfer is stuck, still pending. Everything fails."),
+            doc(2, "The swap failed twice."),
+            doc(3, "Nothing to see here."),
+        ]
+    )
     got = threads(ix.search(query))
     assert 3 not in got
     assert got
@@ -105,8 +160,13 @@ def test_glossary_crosses_languages_and_extra_file(tmp_path):
     extra = tmp_path / "extra.txt"
     extra.write_text("# operator additions\n小狐狸 | metamask\n", encoding="utf-8")
     with SearchIndex(tmp_path / "ix", glossary_extra=extra) as ix:
-        ix.write([doc(1, "怎么把资产从MetaMask转过来"), doc(2, "my seed phrase is safe offline"),
-                  doc(3, "矿工费怎么这么贵")])
+        ix.write(
+            [
+                doc(1, "怎么把资产从MetaMask转过来"),
+                doc(2, "my seed phrase is safe offline"),
+                doc(3, "矿工费怎么这么贵"),
+            ]
+        )
         assert threads(ix.search("小狐狸")) == [1]
         assert threads(ix.search("助记词")) == [2]
         assert threads(ix.search("gas fee")) == [3]
@@ -117,9 +177,17 @@ def test_glossary_crosses_languages_and_extra_file(tmp_path):
 
 # Syntax and filters ----------------------------------------------------------------------------
 
+
 def test_phrase_exclude_and_or(ix):
-    ix.write([doc(1, "the gas fee is high"), doc(2, "fee for gas station is high"),
-              doc(3, "App crashes after update"), doc(4, "更新后闪退"), doc(5, "闪退但是没有更新")])
+    ix.write(
+        [
+            doc(1, "the gas fee is high"),
+            doc(2, "fee for gas station is high"),
+            doc(3, "App crashes after update"),
+            doc(4, "更新后闪退"),
+            doc(5, "闪退但是没有更新"),
+        ]
+    )
     assert threads(ix.search('"gas fee"')) == [1]
     assert set(threads(ix.search("gas fee"))) == {1, 2}
     assert 5 not in threads(ix.search("闪退 -没有"))
@@ -128,11 +196,13 @@ def test_phrase_exclude_and_or(ix):
 
 
 def test_filters_category_solved_and_dates(ix):
-    ix.write([
-        doc(1, "USDT 转账", category=1, solved=True, created=datetime(2023, 5, 1)),
-        doc(2, "USDT 转账", category=2, solved=False, created=datetime(2024, 5, 1)),
-        doc(3, "USDT 转账", category=2, solved=True, created=datetime(2024, 9, 1)),
-    ])
+    ix.write(
+        [
+            doc(1, "USDT 转账", category=1, solved=True, created=datetime(2023, 5, 1)),
+            doc(2, "USDT 转账", category=2, solved=False, created=datetime(2024, 5, 1)),
+            doc(3, "USDT 转账", category=2, solved=True, created=datetime(2024, 9, 1)),
+        ]
+    )
     assert set(threads(ix.search("USDT", category_ids=[2]))) == {2, 3}
     assert set(threads(ix.search("USDT", solved=True))) == {1, 3}
     assert threads(ix.search("USDT", solved=False)) == [2]
@@ -142,15 +212,25 @@ def test_filters_category_solved_and_dates(ix):
 
 
 def test_solved_threads_and_accepted_answers_rank_higher(ix):
-    ix.write([doc(1, "how to revoke an approval"), doc(2, "how to revoke an approval", solved=True)])
+    ix.write(
+        [doc(1, "how to revoke an approval"), doc(2, "how to revoke an approval", solved=True)]
+    )
     assert threads(ix.search("revoke approval")) == [2, 1]
-    ix.write([
-        doc(10, "question about something", thread_id=10, title="Q ten"),
-        doc(11, "use approval management to revoke it", thread_id=10, question=False),
-        doc(20, "question about something", thread_id=20, title="Q twenty", solved=True),
-        doc(21, "use approval management to revoke it", thread_id=20, question=False,
-            accepted=True, solved=True),
-    ])
+    ix.write(
+        [
+            doc(10, "question about something", thread_id=10, title="Q ten"),
+            doc(11, "use approval management to revoke it", thread_id=10, question=False),
+            doc(20, "question about something", thread_id=20, title="Q twenty", solved=True),
+            doc(
+                21,
+                "use approval management to revoke it",
+                thread_id=20,
+                question=False,
+                accepted=True,
+                solved=True,
+            ),
+        ]
+    )
     page = ix.search("approval management")
     assert threads(page)[0] == 20
     assert page.hits[0].post_id == 21
@@ -168,6 +248,7 @@ def test_pagination_and_totals(ix):
 
 # Highlighting ----------------------------------------------------------------------------------
 
+
 def test_snippets_are_escaped_html(ix):
     ix.write([doc(1, 'wallet <script>alert("x")</script> & <b>bold</b> 钱包', title="<i>t</i>")])
     hit = ix.search("wallet").hits[0]
@@ -179,8 +260,12 @@ def test_snippets_are_escaped_html(ix):
 
 
 def test_snippet_comes_from_the_matching_post(ix):
-    ix.write([doc(1, "my wallet shows nothing", thread_id=1, title="Empty"),
-              doc(2, "switch the node in settings", thread_id=1, question=False)])
+    ix.write(
+        [
+            doc(1, "my wallet shows nothing", thread_id=1, title="Empty"),
+            doc(2, "switch the node in settings", thread_id=1, question=False),
+        ]
+    )
     hit = ix.search("node settings").hits[0]
     assert hit.post_id == 2 and hit.matched_in == "answer"
     assert "<mark>node</mark>" in hit.snippet_html
@@ -189,6 +274,7 @@ def test_snippet_comes_from_the_matching_post(ix):
 
 
 # Suggestions -----------------------------------------------------------------------------------
+
 
 def test_did_you_mean_for_english_typo(ix):
     ix.write([doc(1, "my transfer is stuck"), doc(2, "transfer to exchange")])
@@ -215,10 +301,15 @@ def test_private_index_never_suggests(tmp_path):
 
 # Writes, deletes, searcher refresh -------------------------------------------------------------
 
+
 def test_deleted_posts_and_threads_are_not_returned(ix):
-    ix.write([doc(1, "escalated wallet question", thread_id=1),
-              doc(2, "an answer about the wallet", thread_id=1, question=False),
-              doc(3, "another wallet thread", thread_id=3)])
+    ix.write(
+        [
+            doc(1, "escalated wallet question", thread_id=1),
+            doc(2, "an answer about the wallet", thread_id=1, question=False),
+            doc(3, "another wallet thread", thread_id=3),
+        ]
+    )
     ix.write(delete_post_ids=[3])
     assert threads(ix.search("wallet")) == [1]
     ix.write(delete_thread_ids=[1])
@@ -255,8 +346,9 @@ def _writer_process(path: str, worker: int, batches: int) -> None:
     with SearchIndex(path) as ix:
         for b in range(batches):
             base = worker * 1000 + b * 10
-            ix.write([doc(base + i, f"worker {worker} batch {b} wallet") for i in range(10)],
-                     timeout=60)
+            ix.write(
+                [doc(base + i, f"worker {worker} batch {b} wallet") for i in range(10)], timeout=60
+            )
 
 
 def test_concurrent_writers_processes_and_threads(tmp_path):
@@ -304,6 +396,7 @@ def test_locked_index_raises_index_busy_and_writes_nothing(ix):
 
 # Similar threads, outbox bookkeeping, process cache --------------------------------------------
 
+
 def test_similar_titles_solved_first(labelled):
     hits = labelled.similar("转账一直等待确认怎么办", limit=3)
     assert len(hits) <= 3
@@ -321,7 +414,9 @@ def test_outbox_progress_tracks_gaps():
     assert p.last_id == 6 and p.ids_to_recheck() == []
     p = p.advance([9], now=120.0)
     assert p.ids_to_recheck() == [7, 8]
-    p = p.advance([], now=120.0 + search_progress.GAP_WINDOW)  # rolled back: give up after the window
+    p = p.advance(
+        [], now=120.0 + search_progress.GAP_WINDOW
+    )  # rolled back: give up after the window
     assert p.last_id == 9 and p.ids_to_recheck() == []
     assert OutboxProgress.from_json(p.to_json()) == p
 

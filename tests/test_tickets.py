@@ -85,7 +85,9 @@ def test_escalation_fails_closed_when_index_removal_raises(world, monkeypatch, c
     assert client.get(f"/t/{thread.id}").status_code == 404
     # The change waits in the outbox and is applied next time.
     assert db.session.scalar(
-        select(SearchOutbox).where(SearchOutbox.kind == "thread", SearchOutbox.object_id == thread.id)
+        select(SearchOutbox).where(
+            SearchOutbox.kind == "thread", SearchOutbox.object_id == thread.id
+        )
     )
     search_outbox.sync()
     assert search_outbox.index(search_outbox.PUBLIC).search("balance").total == 0

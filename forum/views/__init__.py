@@ -200,7 +200,7 @@ def page_url(page: int) -> str:
 
 
 def ago(moment: Any) -> str:
-    """"3 hours ago" in the page's language. Babel's formatting is slow per call and a thread
+    """ "3 hours ago" in the page's language. Babel's formatting is slow per call and a thread
     page shows dozens of times, so the text is memoised per language and rounded age."""
     if moment is None:
         return ""
@@ -231,4 +231,3 @@ def when(moment: Any, style: str = "short") -> str:
         return format_date(moment, "medium")
     local = to_user_timezone(moment.replace(tzinfo=UTC))
     return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
-

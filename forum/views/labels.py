@@ -31,7 +31,6 @@ def contact_label(code: str | None) -> str:
     return next((str(c.label) for c in CONTACT_CHOICES if c.value == code), code or "")
 
 
-
 ROLES = {
     "member": _l("Member"),
     "volunteer": _l("Volunteer"),
@@ -51,7 +50,6 @@ NOTIFICATIONS = {
     "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
 }
-
 
 
 def notification_text(note) -> str:
@@ -77,9 +75,6 @@ REASONS = {
     "lost_funds": _l("Lost or stolen funds"),
     "other": _l("Other"),
 }
-
-
-
 
 
 FLAG_REASONS = {

@@ -45,7 +45,6 @@ def switch_language():
     return response
 
 
-
 @bp.get("/feed.atom", defaults={"slug": None})
 @bp.get("/c/<slug>/feed.atom")
 def feed(slug: str | None):
