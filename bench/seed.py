@@ -336,7 +336,6 @@ def ticket_rows(threads: list[ThreadRow], staff: list[int]) -> list[dict]:
             "opened_at": t.created_at,
             "first_staff_reply_at": staff_reply.created_at if staff_reply else None,
             "resolved_at": t.posts[-1].created_at if status in ("resolved", "closed") else None,
-            "rating": rng.randint(3, 5) if status == "closed" else None, "rating_comment": None,
         })  # fmt: skip
     return rows
 
