@@ -219,7 +219,11 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_thread_created", "thread_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_posts_thread_created", "thread_id", "created_at"),
+        # Support-quality figures read the replies of a date range (forum/trends.py).
+        Index("ix_posts_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))

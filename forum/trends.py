@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import mean, median, quantiles
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
@@ -120,7 +121,7 @@ class Dashboard:
     total: Figures
     weeks: list[tuple[date, Figures]]
     categories: list[tuple[Category, Figures]]
-    helpers: list[tuple[User, Figures]]
+    helpers: list[tuple[Any, Figures]]  # (a row with id, username, role; its figures)
 
 
 def dashboard(actor: User, chosen: Period, category_id: int | None = None) -> Dashboard:
@@ -135,7 +136,13 @@ def dashboard(actor: User, chosen: Period, category_id: int | None = None) -> Da
     _add_ratings(chosen, category_id, total, weeks, by_category, by_helper)
     _add_helpers(chosen, category_id, by_helper)
     categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(by_helper))))}
+    # Rows, not ORM objects: a busy period has a thousand helpers.
+    people = {
+        row.id: row
+        for row in db.session.execute(
+            select(User.id, User.username, User.role).where(User.id.in_(list(by_helper)))
+        )
+    }
     helpers = sorted(
         ((people[uid], f) for uid, f in by_helper.items() if uid in people),
         key=lambda pair: (-pair[1].helped, pair[0].username),
@@ -230,7 +237,16 @@ def _open_at(row, moment: datetime) -> bool:
 
 def _add_ratings(chosen, category_id, total, weeks, by_category, by_helper) -> None:
     stmt = (
-        select(Rating, Thread.category_id, RatingCredit.user_id)
+        select(
+            Rating.id,
+            Rating.created_at,
+            Rating.speed,
+            Rating.professionalism,
+            Rating.patience,
+            Rating.solved,
+            Thread.category_id,
+            RatingCredit.user_id,
+        )
         .join(Thread, Thread.id == Rating.thread_id)
         .outerjoin(RatingCredit, RatingCredit.rating_id == Rating.id)
         .where(Rating.dismissed == false())
@@ -239,19 +255,17 @@ def _add_ratings(chosen, category_id, total, weeks, by_category, by_helper) -> N
     if category_id is not None:
         stmt = stmt.where(Thread.category_id == category_id)
     seen: set[int] = set()
-    for rating, cat_id, helper_id in db.session.execute(stmt):
-        buckets = (
-            []
-            if rating.id in seen
-            else [total, weeks[_week(rating.created_at)], by_category[cat_id]]
-        )
-        seen.add(rating.id)
-        if helper_id is not None:
-            buckets.append(by_helper[helper_id])
+    for row in db.session.execute(stmt):
+        buckets = []
+        if row.id not in seen:
+            seen.add(row.id)
+            buckets = [total, weeks[_week(row.created_at)], by_category[row.category_id]]
+        if row.user_id is not None:
+            buckets.append(by_helper[row.user_id])
         for bucket in buckets:
             for name in ("speed", "professionalism", "patience"):
-                bucket.scores[name].append(getattr(rating, name))
-            bucket.solved_answers.append(bool(rating.solved))
+                bucket.scores[name].append(getattr(row, name))
+            bucket.solved_answers.append(bool(row.solved))
 
 
 def _add_helpers(chosen, category_id, by_helper) -> None:
@@ -263,6 +277,7 @@ def _add_helpers(chosen, category_id, by_helper) -> None:
         .where(permissions.public_threads(), Post.is_question == false())
         .where(Post.is_deleted == false(), Post.author_id != Thread.author_id)
         .where(Thread.created_at >= chosen.since, Thread.created_at < chosen.until)
+        .where(Post.created_at >= chosen.since)  # implied; lets the posts index bound the scan
         .group_by(Post.author_id, Thread.id, Thread.created_at)
     )
     if category_id is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -60,13 +61,16 @@ HELPER_COLUMNS: list[tuple[Any, Callable[[Figures], Any], str | None]] = [
 TABLES = ("weeks", "categories", "helpers")
 
 
-def table(name: str, board: Dashboard, blank: str = "—") -> tuple[list[str], list[list[Cell]]]:
-    """A table's header and rows of (text, drill-down link) cells."""
+def table(
+    name: str, board: Dashboard, blank: str = "—", limit: int | None = None
+) -> tuple[list[str], list[list[Cell]]]:
+    """A table's header and rows of (text, drill-down link) cells; `limit` keeps the first
+    rows of the helpers table (the busiest helpers), the export has them all."""
     span = {"from": board.period.start.isoformat(), "to": board.period.end.isoformat()}
     if name == "helpers":
         head = [_("Helper"), _("Role")] + [str(label) for label, _v, _k in HELPER_COLUMNS]
         rows = []
-        for user, f in board.helpers:
+        for user, f in board.helpers[:limit]:
             first: list[Cell] = [(user.username, None), (str(labels.role_label(user.role)), None)]
             rows.append(first + _cells(f, HELPER_COLUMNS, blank, {**span, "helper": user.id}))
         return head, rows
@@ -89,10 +93,11 @@ def table(name: str, board: Dashboard, blank: str = "—") -> tuple[list[str], l
 
 def _cells(f: Figures, columns, blank: str, where: dict) -> list[Cell]:
     cells: list[Cell] = []
+    base = url_for("staff.drill_down")  # once per row: a helpers table can have 1,000 rows
     for _label, value, kind in columns:
         shown = value(f)
         text = blank if shown is None else str(shown)
-        link = url_for("staff.drill_down", kind=kind, **where) if kind and shown else None
+        link = f"{base}?{urlencode({'kind': kind, **where})}" if kind and shown else None
         cells.append((text, link))
     return cells
 

@@ -14,6 +14,7 @@ from .. import trends
 from .dashboard import TABLES, charts, table
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+HELPERS_SHOWN = 50  # the busiest helpers on the page; "show all" and the CSV have everyone
 
 
 def _date_arg(name: str) -> date | None:
@@ -33,10 +34,12 @@ def _chosen() -> tuple[trends.Period, int | None]:
 def metrics_page():
     chosen, category = _chosen()
     board = trends.dashboard(current_user, chosen, category)
-    tables = {name: table(name, board) for name in TABLES}
+    limit = None if request.args.get("helpers") == "all" else HELPERS_SHOWN
+    tables = {name: table(name, board, limit=limit) for name in TABLES}
     return render_template(
-        "staff/metrics.html", board=board, tables=tables, charts=charts(board), category=category
-    )
+        "staff/metrics.html", board=board, tables=tables, charts=charts(board), category=category,
+        helpers_cut=limit is not None and len(board.helpers) > limit,
+    )  # fmt: skip
 
 
 @bp.get("/metrics.csv")

@@ -60,9 +60,13 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_tickets_opened_at"), ["opened_at"], unique=False)
     with op.batch_alter_table("threads", schema=None) as batch_op:
         batch_op.create_index("ix_threads_created", ["created_at"], unique=False)
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.create_index("ix_posts_created", ["created_at"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.drop_index("ix_posts_created")
     with op.batch_alter_table("threads", schema=None) as batch_op:
         batch_op.drop_index("ix_threads_created")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
