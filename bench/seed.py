@@ -336,9 +336,35 @@ def ticket_rows(threads: list[ThreadRow], staff: list[int]) -> list[dict]:
             "opened_at": t.created_at,
             "first_staff_reply_at": staff_reply.created_at if staff_reply else None,
             "resolved_at": t.posts[-1].created_at if status in ("resolved", "closed") else None,
-            "rating": rng.randint(3, 5) if status == "closed" else None, "rating_comment": None,
         })  # fmt: skip
     return rows
+
+
+def rating_rows(threads: list[ThreadRow], tickets: list[dict]) -> tuple[list[dict], list[dict]]:
+    """A third of solved questions and resolved tickets rated by the asker, credited to the
+    people who replied (forum/ratings.py); some invitations dismissed."""
+    rng = random.Random(17)
+    done_tickets = {r["thread_id"]: r["resolved_at"] for r in tickets if r["resolved_at"]}
+    ratings, credits = [], []
+    for t in threads:
+        finished = t.accepted_at or done_tickets.get(t.id)
+        if finished is None or rng.random() > 0.35:
+            continue
+        rid = len(ratings) + 1
+        dismissed = rng.random() < 0.15
+        score = (
+            (lambda: None) if dismissed else (lambda: rng.choices(range(1, 6), (1, 1, 3, 6, 8))[0])
+        )
+        ratings.append({
+            "id": rid, "thread_id": t.id, "rater_id": t.author_id, "speed": score(),
+            "professionalism": score(), "patience": score(),
+            "solved": None if dismissed else rng.random() < 0.85, "comment": "",
+            "dismissed": dismissed, "created_at": finished + timedelta(hours=rng.randint(1, 48)),
+        })  # fmt: skip
+        if not dismissed:
+            helpers = {p.author_id for p in t.posts[1:] if p.author_id != t.author_id}
+            credits += [{"rating_id": rid, "user_id": uid} for uid in sorted(helpers)]
+    return ratings, credits
 
 
 def vote_rows(posts: list[PostRow]) -> list[dict]:
@@ -375,13 +401,14 @@ def prepare_database(url: str, reset: bool) -> None:
 
 def write(db, data: dict[str, list[dict]], timings: dict[str, float]) -> None:
     """Insert everything in one transaction, then fix sequences and statistics."""
-    from forum.models import Post, Thread, Ticket, User, Vote
+    from forum.models import Post, Rating, RatingCredit, Thread, Ticket, User, Vote
 
     engine = db.engine
     with engine.begin() as conn:
         for name, table in (("users", User.__table__), ("threads", Thread.__table__),
                             ("posts", Post.__table__), ("votes", Vote.__table__),
-                            ("tickets", Ticket.__table__)):  # fmt: skip
+                            ("tickets", Ticket.__table__), ("ratings", Rating.__table__),
+                            ("rating_credits", RatingCredit.__table__)):  # fmt: skip
             start = time.perf_counter()
             _insert(conn, table, data[name])
             done(timings, f"insert {name} ({len(data[name])})", start)
@@ -398,7 +425,7 @@ def write(db, data: dict[str, list[dict]], timings: dict[str, float]) -> None:
             conn.execute(stmt, rows[i : i + BATCH])
         done(timings, "update solutions", start)
         if engine.dialect.name == "postgresql":
-            for table in ("users", "threads", "posts", "categories"):
+            for table in ("users", "threads", "posts", "categories", "ratings"):
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
@@ -427,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solved", type=float, default=0.6, help="share of solved threads")
     parser.add_argument("--procs", type=int, default=2, help="processes for rendering and indexing")
     parser.add_argument("--seed", type=int, default=20240501)
+    parser.add_argument("--no-index", action="store_true", help="skip the search index build")
     parser.add_argument(
         "--reset",
         action="store_true",
@@ -483,13 +511,14 @@ def main(argv: list[str] | None = None) -> int:
             "posts": post_rows(posts, rendered), "votes": vote_rows(posts),
             "tickets": ticket_rows(threads, people.staff), "solutions": solution_rows(threads),
         }  # fmt: skip
+        data["ratings"], data["rating_credits"] = rating_rows(threads, data["tickets"])
         pin_ids = {t.id for t in pinned}
         for row in data["threads"]:
             row["is_pinned"] = row["id"] in pin_ids
         write(db, data, timings)
 
         start = time.perf_counter()
-        counts = search_outbox.rebuild(procs=args.procs)
+        counts = None if args.no_index else search_outbox.rebuild(procs=args.procs)
         done(timings, "search index rebuild", start)
     timings["total"] = time.perf_counter() - t0
     summary = {

@@ -210,11 +210,26 @@ class NoteForm(FlaskForm):
     )
 
 
-class RateForm(FlaskForm):
-    rating = SelectField(
-        _l("How was the support?"),
-        choices=choices([(str(n), "★" * n) for n in range(5, 0, -1)]),
-        validators=[DataRequired()],
+SCORES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+
+
+def _score(label) -> RadioField:
+    # No default: a rating is what the asker chose, never a preselected five stars.
+    return RadioField(
+        label, choices=SCORES, validators=[DataRequired(message=_l("Please choose 1 to 5."))]
+    )
+
+
+class RatingForm(FlaskForm):
+    """The seed document's dimensions of good support, each 1 (poor) to 5 (excellent)."""
+
+    speed = _score(_l("Speed: how quickly did you get help?"))
+    professionalism = _score(_l("Professionalism: how well did the helpers know the answer?"))
+    patience = _score(_l("Patience and warmth: how were you treated?"))
+    solved = RadioField(
+        _l("Was your problem actually solved?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[DataRequired(message=_l("Please answer yes or no."))],
     )
     comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Length(max=1000)])
 

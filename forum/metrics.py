@@ -1,13 +1,14 @@
-"""Read-only support-quality figures: per person, for the whole forum and its tickets, and the
-health check. Imports permissions, search_outbox, models."""
+"""Read-only support-quality figures: per person, the expected wait told to askers, and the
+health check (trends over time for staff: trends.py). Imports permissions, search_outbox,
+models."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from flask import current_app
 from sqlalchemy import false, func, select
 
 from . import permissions, search_outbox
@@ -59,110 +60,95 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
     )
 
 
+# --- the expected wait told to askers ------------------------------------------------------
+
+WAIT_WINDOW = timedelta(days=30)
+WAIT_MIN_SAMPLE = 5  # fewer questions than this in the window: too little data to promise
+_WAIT_TTL = 300.0  # seconds a process keeps a computed wait (the figure moves slowly)
+_waits: dict[object, tuple[float, Wait]] = {}
+
+
 @dataclass(frozen=True)
-class Counts:
-    """Response figures for a set of public threads."""
+class Wait:
+    """How long people usually wait for a first reply; `typical` is None with too little data."""
 
-    asked: int
-    answered: int
-    solved: int
-    median_first_response: timedelta | None
-    median_to_accepted: timedelta | None
+    typical: timedelta | None
+    sample: int
 
-    @property
-    def resolution_rate(self) -> float | None:
-        return self.solved / self.asked if self.asked else None
 
-    @classmethod
-    def of(cls, rows: list) -> Counts:
-        return cls(
-            asked=len(rows),
-            answered=sum(1 for r in rows if r.first_response_at),
-            solved=sum(1 for r in rows if r.accepted_at),
-            median_first_response=_median(
-                [r.first_response_at - r.created_at for r in rows if r.first_response_at]
-            ),
-            median_to_accepted=_median(
-                [r.accepted_at - r.created_at for r in rows if r.accepted_at]
-            ),
+def censored_median(replied: list[float], waiting: list[float]) -> float | None:
+    """The median wait (Kaplan-Meier): `replied` waits ended with a reply, `waiting` are the
+    ages of questions still waiting, which count as "at least this long". Ignoring them would
+    promise a faster reply than people get; None when fewer than half are ever answered."""
+    at_risk = len(replied) + len(waiting)
+    survival = 1.0
+    events = sorted(
+        [(t, 1) for t in replied] + [(t, 0) for t in waiting], key=lambda e: (e[0], -e[1])
+    )
+    for seconds, was_reply in events:
+        if was_reply:
+            survival *= 1 - 1 / at_risk
+            if survival <= 0.5:
+                return seconds
+        at_risk -= 1
+    return None
+
+
+def _cached(key: object, compute) -> Wait:
+    now = time.monotonic()
+    hit = _waits.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    wait = compute()
+    _waits[key] = (now + _WAIT_TTL, wait)
+    return wait
+
+
+def forget_waits() -> None:
+    """Drop the per-process expected waits (tests, or after importing history)."""
+    _waits.clear()
+
+
+def _wait_from(rows: list) -> Wait:
+    now = utcnow()
+    replied = [(end - start).total_seconds() for start, end in rows if end is not None]
+    waiting = [(now - start).total_seconds() for start, end in rows if end is None]
+    if len(rows) < WAIT_MIN_SAMPLE:
+        return Wait(None, len(rows))
+    typical = censored_median(replied, waiting)
+    return Wait(None if typical is None else timedelta(seconds=typical), len(rows))
+
+
+def expected_wait(category_id: int | None = None) -> Wait:
+    """The typical time to a first community reply over the last 30 days (one category, or
+    the whole forum without one); announcements are not questions and do not count."""
+
+    def compute() -> Wait:
+        stmt = (
+            select(Thread.created_at, Thread.first_response_at)
+            .join(Category, Category.id == Thread.category_id)
+            .where(permissions.public_threads(), Category.staff_only == false())
+            .where(Thread.created_at >= utcnow() - WAIT_WINDOW)
         )
+        if category_id is not None:
+            stmt = stmt.where(Thread.category_id == category_id)
+        return _wait_from(db.session.execute(stmt).all())
+
+    return _cached(("community", category_id), compute)
 
 
-@dataclass(frozen=True)
-class ForumFigures:
-    days: int
-    overall: Counts
-    unanswered_over_day: int
-    categories: list[tuple[Category, Counts]]
-    tickets_opened: int
-    tickets_resolved: int
-    median_first_staff_reply: timedelta | None
-    within_target: float | None
-    average_rating: float | None
-    ratings: int
-    top_helpers: list[tuple[str, int]]
+def expected_staff_wait() -> Wait:
+    """The typical time to a first staff reply on private tickets over the last 30 days."""
 
+    def compute() -> Wait:
+        stmt = (
+            select(Ticket.opened_at, Ticket.first_staff_reply_at)
+            .join(Thread, Thread.id == Ticket.thread_id)
+            .where(Thread.is_deleted == false(), Ticket.opened_at >= utcnow() - WAIT_WINDOW)
+        )
+        return _wait_from(db.session.execute(stmt).all())
 
-def _median(values: list[timedelta]) -> timedelta | None:
-    return median(values) if values else None
-
-
-def forum_figures(actor: User, days: int = 30) -> ForumFigures:
-    """Support quality over the last `days`: response speed and resolution, per category,
-    and the private tickets against the first-reply target."""
-    permissions.require(permissions.can_view_metrics(actor))
-    since = utcnow() - timedelta(days=days)
-    rows = db.session.execute(
-        select(Thread.category_id, Thread.created_at, Thread.first_response_at,
-               Thread.accepted_at, Thread.reply_count)
-        .where(permissions.public_threads(), Thread.created_at >= since)
-    ).all()  # fmt: skip
-    per_cat: dict[int, list] = {}
-    for row in rows:
-        per_cat.setdefault(row.category_id, []).append(row)
-    day_ago = utcnow() - timedelta(days=1)
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    return ForumFigures(
-        days=days,
-        overall=Counts.of(rows),
-        unanswered_over_day=sum(1 for r in rows if not r.reply_count and r.created_at < day_ago),
-        categories=[(cat, Counts.of(per_cat.get(cat.id, []))) for cat in categories],
-        top_helpers=_top_helpers(since),
-        **_ticket_figures(since),
-    )
-
-
-def _ticket_figures(since) -> dict:
-    rows = db.session.execute(
-        select(Ticket.opened_at, Ticket.first_staff_reply_at, Ticket.status, Ticket.rating)
-        .join(Thread, Thread.id == Ticket.thread_id)
-        .where(Ticket.opened_at >= since, Thread.is_deleted == false())
-    ).all()
-    target = timedelta(hours=current_app.config["FORUM_TICKET_TARGET_HOURS"])
-    waits = [r.first_staff_reply_at - r.opened_at for r in rows if r.first_staff_reply_at]
-    ratings = [r.rating for r in rows if r.rating]
-    return {
-        "tickets_opened": len(rows),
-        "tickets_resolved": sum(1 for r in rows if r.status in ("resolved", "closed")),
-        "median_first_staff_reply": _median(waits),
-        "within_target": sum(1 for w in waits if w <= target) / len(waits) if waits else None,
-        "average_rating": sum(ratings) / len(ratings) if ratings else None,
-        "ratings": len(ratings),
-    }
-
-
-def _top_helpers(since, limit: int = 10) -> list[tuple[str, int]]:
-    """Whose answers were accepted most often in the period (public threads)."""
-    rows = db.session.execute(
-        select(User.username, func.count(Thread.id))
-        .join(Post, Post.id == Thread.accepted_post_id)
-        .join(User, User.id == Post.author_id)
-        .where(permissions.public_threads(), Thread.accepted_at >= since)
-        .group_by(User.username)
-        .order_by(func.count(Thread.id).desc(), User.username)
-        .limit(limit)
-    )
-    return [(name, count) for name, count in rows]
+    return _cached("staff", compute)
 
 
 def health() -> dict[str, str | int]:

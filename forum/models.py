@@ -160,6 +160,8 @@ class Thread(db.Model):
             "id",
         ),
         Index("ix_threads_latest", "is_private", "is_deleted", "last_activity_at", "id"),
+        # Support-quality figures read a date range of threads, never the whole history.
+        Index("ix_threads_created", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,7 +219,11 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_thread_created", "thread_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_posts_thread_created", "thread_id", "created_at"),
+        # Support-quality figures read the replies of a date range (forum/trends.py).
+        Index("ix_posts_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))
@@ -261,11 +267,9 @@ class Ticket(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     reason: Mapped[str] = mapped_column(String(20), default=EscalationReason.OTHER)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     first_staff_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
-    rating: Mapped[int | None] = mapped_column(Integer)
-    rating_comment: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(back_populates="ticket")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -366,3 +370,31 @@ class SiteState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Rating(db.Model):
+    """The asker's verdict on the help a thread got, on the seed document's dimensions (1-5
+    each) plus whether the problem was really solved. One per thread: rated or dismissed."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), unique=True)
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    speed: Mapped[int | None] = mapped_column(Integer)
+    professionalism: Mapped[int | None] = mapped_column(Integer)
+    patience: Mapped[int | None] = mapped_column(Integer)
+    solved: Mapped[bool | None] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # The asker closed the invitation without rating: never asked again for this thread.
+    dismissed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class RatingCredit(db.Model):
+    """A rating belongs to the people who helped: everyone but the asker who replied."""
+
+    __tablename__ = "rating_credits"
+
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)

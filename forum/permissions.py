@@ -257,16 +257,14 @@ def can_make_public(user: Actor, thread: Thread) -> bool:
     return can_manage_ticket(user, thread)
 
 
-def can_rate_ticket(user: Actor, thread: Thread) -> bool:
-    """The asker rates the support once the ticket is resolved or closed."""
-    ticket = thread.ticket
-    return (
-        _active(user)
-        and _is_asker(user, thread)
-        and thread.is_private
-        and ticket is not None
-        and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-    )
+def can_rate(user: Actor, thread: Thread) -> bool:
+    """The asker rates the help once their question is solved or their ticket resolved."""
+    if not _active(user) or not _is_asker(user, thread) or thread.is_deleted:
+        return False
+    if thread.is_private:
+        ticket = thread.ticket
+        return ticket is not None and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    return thread.accepted_post_id is not None or thread.asker_confirmed_at is not None
 
 
 def can_search_private(user: Actor) -> bool:
@@ -315,6 +313,11 @@ def can_view_audit(user: Actor) -> bool:
 def can_view_metrics(user: Actor) -> bool:
     """Staff see support-quality figures."""
     return _active(user) and user.is_staff
+
+
+def can_view_ratings_of(user: Actor, helper: User) -> bool:
+    """A helper sees their own satisfaction ratings; staff see everyone's."""
+    return _active(user) and (user.is_staff or user.id == helper.id)
 
 
 def role_choices(actor: Actor, target: User) -> list[str]:

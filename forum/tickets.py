@@ -135,7 +135,9 @@ def update(
     changes: dict[str, Any] = {}
     if status and status != ticket.status:
         ticket.status = TicketStatus(status)
-        ticket.resolved_at = utcnow() if status == TicketStatus.RESOLVED else None
+        # Resolved or closed ends the asker's wait (figures); an earlier resolution stands.
+        done = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        ticket.resolved_at = (ticket.resolved_at or utcnow()) if done else None
         changes["status"] = status
         notify(thread.author_id, "ticket_status", actor=actor, thread=thread)
     if priority and priority != ticket.priority:
@@ -186,16 +188,6 @@ def make_public(actor: User, thread: Thread) -> None:
     index_later("thread", thread.id)
     audit(actor, "make_public", thread)
     notify(thread.author_id, "made_public", actor=actor, thread=thread)
-    db.session.commit()
-
-
-def rate(actor: User, thread: Thread, rating: int, comment: str = "") -> None:
-    """The asker rates the support received (1–5) once the ticket is resolved."""
-    permissions.require(permissions.can_rate_ticket(actor, thread))
-    if rating not in range(1, 6):
-        raise DomainError(_l("Choose from 1 to 5 stars."), field="rating")
-    thread.ticket.rating = rating
-    thread.ticket.rating_comment = comment.strip()[:1000] or None
     db.session.commit()
 
 

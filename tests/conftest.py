@@ -13,7 +13,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from forum import create_app, search_outbox
+from forum import create_app, metrics, search_outbox
 from forum.extensions import db, limiter
 from forum.search import close_all
 
@@ -91,6 +91,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     app: Flask = request.getfixturevalue("app")
+    metrics.forget_waits()
     with app.app_context():
         db.session.remove()
         for name in (search_outbox.PUBLIC, search_outbox.PRIVATE):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from forum import permissions as P
-from forum.models import Category, Post, Role, Thread, Ticket, TicketStatus, User
+from forum.models import Category, Post, Role, Thread, Ticket, TicketStatus, User, utcnow
 
 ANON, MEMBER, ASKER, AUTHOR, VOLUNTEER, STAFF, ADMIN = (
     "anon", "member", "asker", "author", "volunteer", "staff", "admin"
@@ -56,6 +56,10 @@ TABLE = {
     ("can_reply", "solved"): [N, Y, Y, Y, Y, Y, Y],
     ("can_reply", "private"): [N, N, Y, N, N, Y, Y],
     ("can_reply", "deleted"): [N, N, N, N, N, N, N],
+    ("can_rate", "open"): [N, N, N, N, N, N, N],
+    ("can_rate", "solved"): [N, N, Y, N, N, N, N],
+    ("can_rate", "private"): [N, N, N, N, N, N, N],
+    ("can_rate", "deleted"): [N, N, N, N, N, N, N],
     ("can_accept", "open"): [N, N, N, N, Y, Y, Y],
     ("can_accept", "locked"): [N, N, N, N, N, Y, Y],
     ("can_accept", "solved"): [N, N, N, N, Y, Y, Y],
@@ -158,10 +162,21 @@ def test_closed_ticket_takes_no_asker_reply(ctx):
 
 def test_rating_only_by_asker_after_resolution(ctx):
     thread = thread_in("private")
-    assert not P.can_rate_ticket(actor(ASKER), thread)
+    assert not P.can_rate(actor(ASKER), thread)
     thread.ticket.status = TicketStatus.RESOLVED
-    assert P.can_rate_ticket(actor(ASKER), thread)
-    assert not P.can_rate_ticket(actor(STAFF), thread)
+    assert P.can_rate(actor(ASKER), thread)
+    assert not P.can_rate(actor(STAFF), thread)
+
+
+def test_rating_a_public_question_once_it_is_solved(ctx):
+    thread = thread_in("open")
+    assert not P.can_rate(actor(ASKER), thread)
+    thread.asker_confirmed_at = utcnow()
+    assert P.can_rate(actor(ASKER), thread)
+    thread.asker_confirmed_at = None
+    thread.accepted_post_id = 1
+    assert P.can_rate(actor(ASKER), thread)
+    assert not P.can_rate(actor(VOLUNTEER), thread)
 
 
 def test_suspended_people_change_nothing(ctx):
@@ -207,6 +222,15 @@ def test_starting_threads(ctx, who, staff_only, expected):
     assert P.can_start_thread(actor(who), category) is expected
 
 
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [(ANON, False), (MEMBER, False), (AUTHOR, True), (VOLUNTEER, False), (STAFF, True)],
+)
+def test_helpers_see_their_own_ratings_and_staff_everyones(ctx, who, expected):
+    helper = actor(AUTHOR)
+    assert P.can_view_ratings_of(actor(who), helper) is expected
+
+
 def test_every_predicate_has_rows():
     covered = {name for name, _state in TABLE} | {name for name, _state in POST_TABLE}
     covered |= {
@@ -214,7 +238,6 @@ def test_every_predicate_has_rows():
         "can_moderate",
         "can_work_queue",
         "can_open_private_question",
-        "can_rate_ticket",
         "can_search_private",
         "can_edit_profile",
         "can_change_role",
@@ -223,6 +246,7 @@ def test_every_predicate_has_rows():
         "can_manage_categories",
         "can_view_audit",
         "can_view_metrics",
+        "can_view_ratings_of",
         "can_start_thread",
     }  # fmt: skip  (these have their own tests below or in test_http_*)
     assert set(P.PREDICATES) <= covered, set(P.PREDICATES) - covered

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from forum import threads
+from forum import metrics, threads
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Post, Role, SearchOutbox, Thread
@@ -163,14 +163,19 @@ def test_query_count_is_constant_for_category_and_thread_pages(app, ctx, client,
     answers.accept(
         volunteer, threads.answers_page(volunteer, small, 1, AnswerOrder.OLDEST).items[1]
     )
+
+    def category_page():
+        metrics.forget_waits()  # the expected wait is computed once per process and 5 minutes
+        return client.get(f"/c/{category.slug}")
+
     counts_small = (
-        _count_queries(app, lambda: client.get(f"/c/{category.slug}")),
+        _count_queries(app, category_page),
         _count_queries(app, lambda: client.get(f"/t/{small.id}")),
     )
     big = grow(25, 28)
     answers.accept(volunteer, threads.answers_page(volunteer, big, 1, AnswerOrder.OLDEST).items[3])
     counts_big = (
-        _count_queries(app, lambda: client.get(f"/c/{category.slug}")),
+        _count_queries(app, category_page),
         _count_queries(app, lambda: client.get(f"/t/{big.id}")),
     )
     assert counts_big == counts_small, (counts_small, counts_big)

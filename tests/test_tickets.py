@@ -109,8 +109,7 @@ def test_ticket_workflow(world):
     threads.reply(asker, thread, "TRON, USDT. Address in my wallet: T...")
     assert thread.ticket.status == TicketStatus.OPEN
     tickets.update(other_staff, thread, status="resolved")
-    tickets.rate(asker, thread, 5, "Fast and kind")
-    assert thread.ticket.rating == 5
+    assert thread.ticket.resolved_at is not None
     assert [t.id for t in tickets.queue(staff, page=1, status="resolved").items] == [thread.id]
     assert tickets.queue(staff, page=1, assignee_id=0).items == []
     with pytest.raises(Forbidden):

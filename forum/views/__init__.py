@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .. import notifications, permissions
+from .. import metrics, notifications, permissions
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
         categories,
         main,
         moderation,
+        ratings,
         search,
         staff,
         threads,
@@ -52,7 +53,8 @@ def register(app: Flask) -> None:
     )  # fmt: skip
 
     blueprints = (
-        main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+        main, auth, users, categories, threads, answers, tickets, ratings, search, staff, moderation,
+        admin,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -88,6 +90,8 @@ def register(app: Flask) -> None:
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
         open_reports=lambda: open_flag_count(current_user),
+        expected_wait=metrics.expected_wait,
+        expected_staff_wait=metrics.expected_staff_wait,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -14,6 +14,7 @@ from ..posting import PersonalDataFound, SecretRefused
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
 from .limits import per_account
+from .ratings import asker_context
 from .tickets import panel_context
 
 bp = Blueprint("threads", __name__)
@@ -75,6 +76,7 @@ def show(thread_id: int):
         voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
         form=ReplyForm() if permissions.can_reply(current_user, thread) else None,
         **panel_context(thread),
+        **asker_context(thread),
     )
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import accounts, permissions, threads, tickets
 from ..errors import DomainError
-from ..forms import EscalateForm, NoteForm, OpenTicketForm, RateForm, TicketForm, choices
+from ..forms import EscalateForm, NoteForm, OpenTicketForm, TicketForm, choices
 from . import page_arg, show_error
 
 bp = Blueprint("tickets", __name__)
@@ -83,17 +83,6 @@ def publish(thread_id: int):
     return render_template("tickets/publish.html", thread=thread)
 
 
-@bp.post("/t/<int:thread_id>/rate")
-@login_required
-def rate(thread_id: int):
-    thread = threads.get_thread(current_user, thread_id)
-    form = RateForm()
-    if form.validate_on_submit():
-        tickets.rate(current_user, thread, int(form.rating.data), form.comment.data or "")
-        flash(_("Thank you for your feedback."), "success")
-    return redirect(_thread_url(thread))
-
-
 @bp.get("/tickets")
 @login_required
 def queue():
@@ -159,6 +148,5 @@ def panel_context(thread) -> dict:
         "ticket_form": ticket_form(thread) if staff else None,
         "notes": tickets.notes(current_user, thread),
         "note_form": NoteForm() if staff else None,
-        "rate_form": RateForm() if permissions.can_rate_ticket(current_user, thread) else None,
         "waiting": tickets.waiting_for_staff(thread.ticket),
     }

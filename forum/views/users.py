@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import accounts, metrics, notifications, threads
+from .. import accounts, metrics, notifications, permissions, ratings, threads
 from ..errors import DomainError
 from ..forms import PasswordForm, ProfileForm, choices
 from . import page_arg, show_error
@@ -30,6 +30,9 @@ def profile(username: str):
         tab=tab,
         page=lister(user, page_arg()),
         stats=metrics.person_stats(user),
+        ratings=ratings.averages_for(current_user, user)
+        if permissions.can_view_ratings_of(current_user, user)
+        else None,
     )
 
 
