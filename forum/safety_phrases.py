@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from mnemonic import Mnemonic
 
-from . import safety_english
+from . import safety_chinese, safety_english
 
 # --------------------------------------------------------------------------------------------
 # BIP-39 word lists and checksum
@@ -164,6 +164,7 @@ def phrase_spans(text: str, raw: bytes, ascii_only: bool) -> Iterator[tuple[int,
     yield from safety_english.spans(text, _bip39_checksum_ok, _phrase_spans)
     if ascii_only:  # no Chinese phrase possible
         return
+    yield from safety_chinese.spans(text)
     if chinese:
         for pre in _ZH_PREPASS.finditer(text):
             for cand in _ZH_CANDIDATE.finditer(text, max(0, pre.start() - 1), pre.end()):

@@ -499,18 +499,21 @@ def test_unspaced_chinese_after_keyword_needs_a_valid_checksum() -> None:
             invalid = [*words[:-1], candidate]
             if not ZH_S.check(" ".join(invalid)):
                 break
-        assert find_secrets(f"我的助记词是{''.join(invalid)}，请帮我看看") == []
         # the same invalid phrase written with spaces is a run of 12 list characters: caught
         assert find_secrets(f"我的助记词是 {' '.join(invalid)}，请帮我看看") != []
         flagged += 1
     assert flagged == 40
 
 
-def test_unspaced_chinese_without_keyword_or_glued_to_it_is_not_flagged() -> None:
+def test_unspaced_chinese_without_keyword_or_glued_to_it_is_caught() -> None:
     words = "".join(phrase(ZH_S, random.Random(3), 12))
-    assert find_secrets(f"今天{words}，请帮我看看") == []
-    assert find_secrets(f"我的助记词{words}，请帮我看看") == []
-    assert find_secrets(f"助记词：{words}还有别的字") == []  # the run is not 12/15/…/24 long
+    for text in (
+        f"今天{words}，请帮我看看",
+        f"我的助记词{words}，请帮我看看",
+        f"助记词：{words}还有别的字",
+    ):
+        start = text.index(words)
+        assert covered(find_secrets(text), KIND_RECOVERY_PHRASE, start, start + 12), text
 
 
 def test_checksum_agrees_with_the_mnemonic_package() -> None:
@@ -518,7 +521,7 @@ def test_checksum_agrees_with_the_mnemonic_package() -> None:
     for _ in range(200):
         words = [rng.choice(ZH_T.wordlist) for _ in range(12)]
         expected = ZH_T.check(" ".join(words))
-        found = find_secrets("助記詞：" + "".join(words))
+        found = find_secrets("Seed: " + "".join(words))
         assert bool(found) == expected
 
 
