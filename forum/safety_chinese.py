@@ -15,6 +15,7 @@ import importlib.util
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from mnemonic import Mnemonic
@@ -23,19 +24,13 @@ _SIMPLIFIED = Mnemonic("chinese_simplified").wordlist
 _TRADITIONAL = Mnemonic("chinese_traditional").wordlist
 LISTS = tuple({c: i for i, c in enumerate(words)} for words in (_SIMPLIFIED, _TRADITIONAL))
 # The two lists are aligned: the same index is the same character, simplified or traditional.
-_TO_SIMPLIFIED = dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
+_TO_SIMPLIFIED_TABLE = str.maketrans(dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=True)))
 # Particles and pronouns: prose is full of them; in a random phrase they are rare.
 _FUNCTION = frozenset(
     "的了是在我你他她它们吗呢吧啊不也就都和与这那个有没要会能到说对把被给从还很又才"
 )
 _MAX_WORDS = {12: 2, 24: 4}  # word pairs a window may hold and still be a phrase
 _MAX_FUNCTION = {12: 2, 24: 4}
-_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# What may sit between two characters of one phrase: spaces, line breaks, quotes, brackets,
-# commas, Markdown, a number "3." — but no letters.
-_GAP = re.compile(
-    r"[^A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,8}(?:\d{1,2}[^A-Za-z0-9\u3400-\u9fff]{0,4})?"
-)
 
 
 @cache
@@ -64,46 +59,35 @@ def _checksum_ok(indices: list[int]) -> bool:
     return hashlib.sha256(entropy).digest()[0] >> (8 - cs_bits) == acc & ((1 << cs_bits) - 1)
 
 
-def _streams(text: str) -> Iterator[list[tuple[str, int]]]:
-    """Runs of (character, position) of list characters, joined across short letterless gaps."""
-    simplified, traditional = LISTS
-    run: list[tuple[str, int]] = []
-    end = -1
-    for m in _CJK_CHAR.finditer(text):
-        c, pos = m.group(), m.start()
-        if c not in simplified and c not in traditional:
-            if len(run) >= 12:
-                yield run
-            run, end = [], -1
-            continue
-        if run and not (pos == end or _GAP.fullmatch(text, end, pos)):
-            if len(run) >= 12:
-                yield run
-            run = []
-        run.append((c, pos))
-        end = pos + 1
-    if len(run) >= 12:
-        yield run
+_CLASS = "".join(sorted(set(_SIMPLIFIED) | set(_TRADITIONAL)))
+_STREAM = re.compile(
+    rf"[{_CLASS}](?:(?:[^A-Za-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{{1,8}}+"
+    rf"|\s*+\d{{1,2}}+[^A-Za-z0-9\u3400-\u9fff]{{0,4}}+)?+[{_CLASS}]){{11,}}+"
+)
+_LIST_CHAR = re.compile(f"[{_CLASS}]")
 
 
 def spans(text: str) -> Iterator[tuple[int, int]]:
     """Spans of unspaced (or loosely separated) Chinese phrases in ``text``."""
-    for run in _streams(text):
-        chars = "".join(c for c, _pos in run)
-        plain = "".join(_TO_SIMPLIFIED.get(c, c) for c in chars)
-        words = _word_pairs()
-        pair = [plain[i : i + 2] in words for i in range(len(plain) - 1)]
-        function = [c in _FUNCTION for c in plain]
+    words = None
+    for stream in _STREAM.finditer(text):
+        found = list(_LIST_CHAR.finditer(text, *stream.span()))
+        chars = "".join(m.group() for m in found)
+        plain = chars.translate(_TO_SIMPLIFIED_TABLE)
+        words = words or _word_pairs()
+        pairs = [0, *accumulate(plain[i : i + 2] in words for i in range(len(plain) - 1))]
+        function = [0, *accumulate(c in _FUNCTION for c in plain)]
         for size in (12, 24):
-            for i in range(len(run) - size + 1):
+            most_words, most_function = _MAX_WORDS[size], _MAX_FUNCTION[size]
+            for i in range(len(chars) - size + 1):
+                if pairs[i + size - 1] - pairs[i] > most_words:
+                    continue
+                if function[i + size] - function[i] > most_function:
+                    continue
                 window = chars[i : i + size]
-                if sum(pair[i : i + size - 1]) > _MAX_WORDS[size]:
-                    continue
-                if sum(function[i : i + size]) > _MAX_FUNCTION[size]:
-                    continue
                 for listed in LISTS:
                     if all(c in listed for c in window) and _checksum_ok(
                         [listed[c] for c in window]
                     ):
-                        yield run[i][1], run[i + size - 1][1] + 1
+                        yield found[i].start(), found[i + size - 1].end()
                         break

@@ -15,12 +15,17 @@ _FOLD = {c: c + 32 for c in range(65, 91)}  # A-Z
 _FOLD |= {c: c - 0xFEE0 + 32 for c in range(0xFF21, 0xFF3B)}  # fullwidth Ａ-Ｚ
 _FOLD |= {c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)}  # fullwidth ａ-ｚ
 _LETTERS = re.compile(r"[a-z]+")
+_FULLWIDTH = re.compile(r"[\uff21-\uff3a\uff41-\uff5a]")
 _MIN_RUN = 8  # 8 list words in a row never occurred in ordinary text (longest seen: 7)
 _MIN_EXACT = 10  # a window with noise or typos needs this many exact list words …
 _MIN_WINDOW = 11  # … and this many list words counting the typos
 _MAX_TYPOS = 2
 _MAX_NOISE = 2
 _HALF = 5  # each half of a phrase split by a line of prose
+# Pre-checks on one flag byte per letter run (1: a list word): list words with single other
+# words between them, or two runs of _HALF list words.
+_DENSE = re.compile(rb"\x01+(?:\x00\x01+)*")
+_HALF_RUN = re.compile(rb"\x01{%d,}" % _HALF)
 
 # Typos: an edit (deletion, insertion, substitution, swap) away from exactly one list word.
 _DELETIONS: dict[str, set[str]] = {}
@@ -56,10 +61,14 @@ Token = tuple[int, int, int, str]
 
 def tokens(text: str) -> list[Token] | None:
     """The letter runs of the folded text, or None when there are too few list words."""
-    folded = text.translate(_FOLD)
-    found = [(m.group(), m.start(), m.end()) for m in _LETTERS.finditer(folded)]
-    if sum(w in WORDS for w, _a, _b in found) < _MIN_RUN:
+    folded = text.lower()
+    if len(folded) != len(text) or _FULLWIDTH.search(text):
+        folded = text.translate(_FOLD)
+    flags = bytes(map(WORDS.__contains__, _LETTERS.findall(folded)))  # in C: fast
+    dense = (len(m.group().replace(b"\0", b"")) >= _MIN_RUN for m in _DENSE.finditer(flags))
+    if not any(dense) and len(_HALF_RUN.findall(flags)) < 2:
         return None
+    found = [(m.group(), m.start(), m.end()) for m in _LETTERS.finditer(folded)]
     out: list[Token] = []
     for w, a, b in found:
         i = WORDS.get(w, -1)
@@ -74,6 +83,8 @@ def tokens(text: str) -> list[Token] | None:
 
 def _dense(out: list[Token], k: int) -> bool:
     """At least 6 of the 8 tokens around position k are exact list words."""
+    if k and out[k - 1][3] != "w" and k + 1 < len(out) and out[k + 1][3] != "w":
+        return False
     around = out[max(0, k - 4) : k] + out[k + 1 : k + 5]
     return sum(t[3] == "w" for t in around) >= 6
 

@@ -151,9 +151,10 @@ def _is_plausible_key(hex64: str) -> bool:
 # 64 hex digits not inside a longer hex run; letters g-z may be glued on ("privatekey4c08…").
 _HEX64 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 # Pieces of a key: runs of 4+ letters/digits separated by spaces, one line break, "-" or ":".
+# A piece has a digit, is all hex, or is long: prose words are not pieces.
+_P = r"(?:(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{4,}+|[0-9a-fA-F]{4,}+|[0-9A-Za-z]{12,}+)(?![0-9A-Za-z])"
 _PIECES = re.compile(
-    r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Za-z]{4,}"
-    r"(?:(?:[ \t]*\r?\n[ \t]*|[ \t]+|[ \t]?[-:][ \t]?)[0-9A-Za-z]{4,}){1,40}(?![0-9A-Za-z])"
+    rf"(?<![0-9A-Za-z]){_P}(?:(?:[ \t]*+\r?\n[ \t]*+|[ \t]++|[ \t]?[-:][ \t]?){_P}){{1,40}}"
 )
 _PIECE = re.compile(r"[0-9A-Za-z]+")
 _HEX_CHARS = frozenset("0123456789abcdefABCDEF")
