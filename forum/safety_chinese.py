@@ -29,8 +29,14 @@ _TO_SIMPLIFIED_TABLE = str.maketrans(dict(zip(_TRADITIONAL, _SIMPLIFIED, strict=
 _FUNCTION = frozenset(
     "的了是在我你他她它们吗呢吧啊不也就都和与这那个有没要会能到说对把被给从还很又才"
 )
-_MAX_WORDS = {12: 2, 24: 4}  # word pairs a window may hold and still be a phrase
-_MAX_FUNCTION = {12: 2, 24: 4}
+_MAX_WORDS = {
+    12: 2,
+    15: 2,
+    18: 3,
+    21: 3,
+    24: 4,
+}  # word pairs a window may hold and still be a phrase
+_MAX_FUNCTION = {12: 2, 15: 2, 18: 3, 21: 3, 24: 4}
 
 
 @cache
@@ -77,9 +83,17 @@ def spans(text: str) -> Iterator[tuple[int, int]]:
         words = words or _word_pairs()
         pairs = [0, *accumulate(plain[i : i + 2] in words for i in range(len(plain) - 1))]
         function = [0, *accumulate(c in _FUNCTION for c in plain)]
-        for size in (12, 24):
+        # Every phrase window holds a 12-character stretch with at most 2 word pairs: look
+        # only near those (ordinary prose has almost none).
+        low = [i for i in range(len(chars) - 11) if pairs[i + 11] - pairs[i] <= _MAX_WORDS[12]]
+        if not low:
+            continue
+        for size in (12, 15, 18, 21, 24):
             most_words, most_function = _MAX_WORDS[size], _MAX_FUNCTION[size]
-            for i in range(len(chars) - size + 1):
+            starts = {i for lo in low for i in range(lo - size + 12, lo + 1)}
+            for i in sorted(starts):
+                if i < 0 or i + size > len(chars):
+                    continue
                 if pairs[i + size - 1] - pairs[i] > most_words:
                     continue
                 if function[i + size] - function[i] > most_function:

@@ -21,6 +21,7 @@ _MIN_EXACT = 10  # a window with noise or typos needs this many exact list words
 _MIN_WINDOW = 11  # … and this many list words counting the typos
 _MAX_TYPOS = 2
 _MAX_NOISE = 2
+_LENGTHS = frozenset({12, 15, 18, 21, 24})
 _HALF = 5  # each half of a phrase split by a line of prose
 # Pre-checks on one flag byte per letter run (1: a list word): list words with single other
 # words between them, or two runs of _HALF list words.
@@ -137,14 +138,9 @@ def spans(
         if exact >= _MIN_EXACT and listed >= _MIN_WINDOW and not _pure(run):
             yield run[0][1], run[-1][2]
             continue
-        segment: list[Token] = []
-        for tok in [*run, (-1, 0, 0, "n")]:
-            if tok[3] == "w":
-                segment.append(tok)
-                continue
+        for segment in _segments(run):
             if len(segment) >= _MIN_RUN:
                 yield from trim(segment)
-            segment = []
     yield from _split_halves(text, found, checksum_ok)
 
 
@@ -153,15 +149,32 @@ def _split_halves(
 ) -> Iterator[tuple[int, int]]:
     """A phrase split in two by a line of prose: two nearby runs of exact words that make a
     whole phrase with a valid checksum, or two whole lines of 6+ list words each."""
-    halves = [r for r in found if len(r) >= _HALF and _pure(r)]
+    halves = [s for run in found for s in _segments(run) if len(s) >= _HALF]
     for a, b in itertools.pairwise(halves):
         if b[0][1] - a[-1][2] > 200:
             continue
-        words = [t[0] for t in a + b]
-        whole_lines = len(a) >= 6 and len(b) >= 6 and _own_line(text, a) and _own_line(text, b)
-        if checksum_ok(words) or (whole_lines and len(words) >= 12):
+        lines = len(a) >= 6 and len(b) >= 6 and _own_line(text, a) and _own_line(text, b)
+        if lines and len(a) + len(b) >= 12:
             yield a[0][1], a[-1][2]
             yield b[0][1], b[-1][2]
+            continue
+        for i in range(max(0, len(a) - 20), len(a) - _HALF + 1):
+            for j in range(_HALF, min(len(b), 20) + 1):
+                if len(a) - i + j in _LENGTHS and checksum_ok([t[0] for t in a[i:] + b[:j]]):
+                    yield a[i][1], a[-1][2]
+                    yield b[0][1], b[j - 1][2]
+
+
+def _segments(run: list[Token]) -> Iterator[list[Token]]:
+    """The stretches of exact list words in a run."""
+    segment: list[Token] = []
+    for tok in [*run, (-1, 0, 0, "n")]:
+        if tok[3] == "w":
+            segment.append(tok)
+            continue
+        if segment:
+            yield segment
+        segment = []
 
 
 def _own_line(text: str, run: list[Token]) -> bool:

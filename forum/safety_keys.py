@@ -150,9 +150,11 @@ def _is_plausible_key(hex64: str) -> bool:
 
 # 64 hex digits not inside a longer hex run; letters g-z may be glued on ("privatekey4c08…").
 _HEX64 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_GLUED_HEX = re.compile(r"(?<=[g-zG-Z])[0-9a-fA-F]{65,70}(?![0-9A-Za-z])")
 # Pieces of a key: runs of 4+ letters/digits separated by spaces, one line break, "-" or ":".
 # A piece has a digit, is all hex, or is long: prose words are not pieces.
-_P = r"(?:(?=[0-9A-Za-z]*[0-9])[0-9A-Za-z]{4,}+|[0-9a-fA-F]{4,}+|[0-9A-Za-z]{12,}+)(?![0-9A-Za-z])"
+_P = r"(?:[A-Za-z]*+[0-9][0-9A-Za-z]*+|[0-9a-fA-F]{4,}+|[0-9A-Za-z]{12,}+)(?![0-9A-Za-z])"
+_PIECE_OK = re.compile(_P)
 _PIECES = re.compile(
     rf"(?<![0-9A-Za-z]){_P}(?:(?:[ \t]*+\r?\n[ \t]*+|[ \t]++|[ \t]?[-:][ \t]?){_P}){{1,40}}"
 )
@@ -165,7 +167,7 @@ _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{51,}")
 
 def _piece_ok(piece: str) -> bool:
     """A piece of a written-out key has a digit, is all hex, or is long; prose words are not."""
-    return len(piece) >= 12 or any(c.isdigit() for c in piece) or set(piece) <= _HEX_CHARS
+    return _PIECE_OK.fullmatch(piece) is not None
 
 
 def _strip_0x(m: re.Match[str]) -> tuple[str, int, int]:
@@ -221,6 +223,8 @@ def key_spans(text: str, raw: bytes) -> Iterator[tuple[str, int, int]]:
     if b"aaaa" not in raw.translate(_ALNUM_TABLE):  # no run of 4 letters/digits: no key piece
         return
     hexes: list[tuple[int, int, bool]] = []  # (start, end, prefixed) of 64-hex strings
+    for m in _GLUED_HEX.finditer(text):  # "exported4c08…": the word's last letters are hex
+        hexes.append((m.end() - 64, m.end(), False))
     for m in _HEX64.finditer(text):
         prefixed = text[max(0, m.start() - 2) : m.start()] in ("0x", "0X")
         hexes.append((m.start() - 2 if prefixed else m.start(), m.end(), prefixed))
