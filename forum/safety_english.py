@@ -140,7 +140,7 @@ def spans(
             continue
         for segment in _segments(run):
             if len(segment) >= _MIN_RUN:
-                yield from trim(segment)
+                yield from trim(_tidy(text, segment))
     yield from _split_halves(text, found, checksum_ok)
 
 
@@ -163,6 +163,17 @@ def _split_halves(
                 if len(a) - i + j in _LENGTHS and checksum_ok([t[0] for t in a[i:] + b[:j]]):
                     yield a[i][1], a[-1][2]
                     yield b[0][1], b[j - 1][2]
+
+
+def _tidy(text: str, segment: list[Token]) -> list[Token]:
+    """Drop a word at either end set apart by another separator than the rest ("phrase: a b")."""
+    seps = [text[a[2] : b[1]] for a, b in itertools.pairwise(segment)]
+    usual = max(set(seps), key=seps.count)
+    if len(segment) > _MIN_RUN and seps[0] != usual and seps.count(usual) > len(seps) // 2:
+        segment, seps = segment[1:], seps[1:]
+    if len(segment) > _MIN_RUN and seps[-1] != usual and seps.count(usual) > len(seps) // 2:
+        segment = segment[:-1]
+    return segment
 
 
 def _segments(run: list[Token]) -> Iterator[list[Token]]:
