@@ -46,6 +46,17 @@ class PersonalDataFound(DomainError):
         self.kinds = kinds
 
 
+class UnclearKey(DomainError):
+    """A 0x-prefixed 64-hex string with no context: a transaction hash or a private key? The
+    author answers (key_choice "hash" posts it, "key" removes it); nothing was stored."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(_l("Is this a transaction hash or a private key?"), field=field)
+
+
+KEY_CHOICES = ("", "hash", "key")  # ask, it is a public hash, it is a private key
+
+
 @dataclass(frozen=True)
 class Text:
     """One piece of user text to check: the form field it came from and its content."""
@@ -54,12 +65,17 @@ class Text:
     value: str
 
 
-def guard(texts: list[Text], *, public: bool, personal_ok: bool = False) -> None:
-    """Refuse secrets anywhere; stop personal data in public text unless the author chose
-    to post it anyway. Only the kinds of findings leave this function, never the text."""
+def guard(
+    texts: list[Text], *, public: bool, personal_ok: bool = False, key_choice: str = ""
+) -> None:
+    """Refuse secrets anywhere; ask about unclear keys (key_choice answers); stop personal data
+    in public text unless the author chose to post it anyway. Only the kinds of findings
+    leave this function, never the text."""
     secret_kinds: list[str] = []
     for text in texts:
         found = safety.find_secrets(text.value)
+        if key_choice == "key":
+            found = sorted([*found, *safety.find_unclear_keys(text.value)], key=lambda f: f.start)
         if found:
             secret_kinds.extend(f.kind for f in found)
             kept = safety.remove_spans(text.value, found)
@@ -67,6 +83,10 @@ def guard(texts: list[Text], *, public: bool, personal_ok: bool = False) -> None
             error.field = text.field
             current_app.logger.warning("guard refused a post: %s", ",".join(error.kinds))
             raise error
+    if key_choice != "hash":
+        for text in texts:
+            if safety.find_unclear_keys(text.value):
+                raise UnclearKey(text.field)
     if public and not personal_ok:
         personal = [f.kind for t in texts for f in safety.find_personal_data(t.value)]
         if personal:
@@ -151,12 +171,13 @@ def start_thread(
     *,
     private: bool = False,
     personal_ok: bool = False,
+    key_choice: str = "",
 ) -> Thread:
     """Check and store a new thread with its question post (flushed, not committed)."""
     title = check_title(question.title)
     body = check_body(question.body)
     texts = [Text("title", title), Text("body", body)]
-    guard(texts, public=not private, personal_ok=personal_ok)
+    guard(texts, public=not private, personal_ok=personal_ok, key_choice=key_choice)
     thread = Thread(
         category_id=category.id,
         author_id=author.id,

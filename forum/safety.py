@@ -5,18 +5,22 @@ Pure functions (stdlib + the ``mnemonic`` word lists); the caller decides to ref
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from .safety_keys import (
+    KIND_EXTENDED_PRIVATE_KEY,
+    KIND_MAYBE_PRIVATE_KEY,
+    KIND_PRIVATE_KEY,
+    KIND_WIF_KEY,
+    key_spans,
+)
 from .safety_phrases import phrase_spans
 
 KIND_RECOVERY_PHRASE = "recovery_phrase"
-KIND_PRIVATE_KEY = "private_key"
-KIND_WIF_KEY = "wif_key"
-KIND_EXTENDED_PRIVATE_KEY = "extended_private_key"
 KIND_KEYSTORE = "keystore"
 KIND_EMAIL = "email"
 KIND_PHONE = "phone"
@@ -35,6 +39,7 @@ __all__ = [
     "KIND_EMAIL",
     "KIND_EXTENDED_PRIVATE_KEY",
     "KIND_KEYSTORE",
+    "KIND_MAYBE_PRIVATE_KEY",
     "KIND_NATIONAL_ID",
     "KIND_PHONE",
     "KIND_PRIVATE_KEY",
@@ -45,6 +50,7 @@ __all__ = [
     "Finding",
     "find_personal_data",
     "find_secrets",
+    "find_unclear_keys",
     "remove_spans",
     "scan",
 ]
@@ -66,177 +72,7 @@ class Finding:
         return self.kind in _SECRET_SET
 
 
-# --------------------------------------------------------------------------------------------
-# Keys: hex private keys, WIF, extended private keys
-# --------------------------------------------------------------------------------------------
-
-_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
-# No look-behind needed: a match can only start where a run of letters and digits starts.
-_LONG_TOKEN = re.compile(r"[0-9A-Za-z]{50,}")
-_HEX64 = re.compile(r"(?:0[xX])?[0-9a-fA-F]{64}")
-_SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-_XPRV_PREFIXES = frozenset(c + "prv" for c in "xyztuvXYZUV")
-
-
-def _b58check_payload(token: str) -> bytes | None:
-    """Decode a Base58Check string; return the payload if the double-SHA-256 checksum holds."""
-    num = 0
-    for c in token:
-        digit = _B58_INDEX.get(c)
-        if digit is None:
-            return None
-        num = num * 58 + digit
-    pad = len(token) - len(token.lstrip("1"))
-    raw = b"\0" * pad + num.to_bytes((num.bit_length() + 7) // 8, "big")
-    payload, check = raw[:-4], raw[-4:]
-    if len(raw) < 5 or hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] != check:
-        return None
-    return payload
-
-
-def _is_wif(token: str) -> bool:
-    payload = _b58check_payload(token)
-    if payload is None or payload[0] not in (0x80, 0xEF):
-        return False
-    return len(payload) == 33 or (len(payload) == 34 and payload[33] == 0x01)
-
-
-def _is_xprv(token: str) -> bool:
-    payload = _b58check_payload(token)
-    return payload is not None and len(payload) == 78
-
-
-# Context words around a 64-hex string; the nearest one (before or after) decides. "public" means
-# a transaction/explorer/transfer/hash/public-key word: the hex is public data.
-_PUBLIC_WORDS = frozenset([
-    "tx", "txid", "txids", "txn", "txns", "txs", "txhash", "txhashes", "hash", "hashes",
-    "blockhash", "transaction", "transactions", "explorer", "block", "blocks", "transfer",
-    "transfers", "transferred", "transferring", "send", "sent", "sending", "deposit", "deposits",
-    "deposited", "withdraw", "withdraws", "withdrawal", "withdrawals", "withdrawn", "withdrawing",
-    "pending", "confirm", "confirms", "confirmed", "confirmation", "confirmations", "unconfirmed",
-    "stuck", "fail", "fails", "failed", "receipt", "receive", "received", "arrive", "arrived",
-    "refund", "refunded", "swap", "swaps", "swapped", "approve", "approved", "approval", "payment",
-    "payments", "paid", "oklink", "blockchair", "mempool", "pubkey", "publickey",
-])  # fmt: skip
-_SECRET_WORDS = frozenset(
-    ["key", "keys", "privkey", "privatekey", "secretkey", "seed", "mnemonic", "entropy"]
-)
-_PUBLIC_ZH = [
-    "交易", "哈希", "散列", "转账", "轉賬", "轉帳", "转出", "轉出", "转入", "轉入", "转走", "轉走",
-    "转了", "轉了", "到账", "到賬", "到帳", "入账", "入賬", "入帳", "充值", "充币", "充幣", "提现",
-    "提現", "提币", "提幣", "打包", "确认", "確認", "区块", "區塊", "浏览器", "瀏覽器", "记录", "記錄",
-    "订单", "訂單", "付款", "收款", "这笔", "那笔", "一笔", "這筆", "那筆", "闪兑", "閃兌", "兑换",
-    "兌換", "授权", "授權", "失败", "失敗", "卡住", "未到", "没到", "沒到", "公钥", "公鑰", "回执",
-    "回執", "查询", "查詢", "查一下",
-]  # fmt: skip
-_SECRET_ZH = ["私钥", "私鑰", "密钥", "密鑰", "秘钥", "秘鑰", "助记词", "助記詞", "种子", "種子"]
-_ZH_CONTEXT_KIND = {w: "public" for w in _PUBLIC_ZH} | {w: "secret" for w in _SECRET_ZH}
-_ZH_CONTEXT = re.compile("|".join(sorted(_ZH_CONTEXT_KIND, key=len, reverse=True)))
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
-_CONTEXT_BEFORE = 80
-_CONTEXT_AFTER = 40
-_URL_HINT = re.compile(r"://|[A-Za-z0-9-]+\.[A-Za-z]{2,}[/#?]")
-
-
-def _word_kind(word: str, previous: str) -> str | None:
-    word = word.lower()
-    if word in _PUBLIC_WORDS or word.endswith("scan"):  # etherscan, tronscan, bscscan …
-        return "public"
-    if word in _SECRET_WORDS:
-        return "public" if previous in ("public", "pub") else "secret"
-    return None
-
-
-def _inside_url(text: str, start: int) -> bool:
-    """True when the token starting at ``start`` is part of a URL (e.g. an explorer link)."""
-    lo = max(0, start - 200)
-    cut = max(text.rfind(ws, lo, start) for ws in (" ", "\n", "\t", "\u3000"))
-    return _URL_HINT.search(text, max(lo, cut + 1), start) is not None
-
-
-def _hex_context(text: str, start: int, end: int, lo: int) -> str | None:
-    """Return 'secret', 'public' or None for the context word nearest to text[start:end]."""
-    best: str | None = None
-    best_end = -1
-    lo = max(lo, start - _CONTEXT_BEFORE)
-    words = list(_ASCII_WORD.finditer(text, lo, start))
-    for i in range(len(words) - 1, -1, -1):  # nearest first
-        kind = _word_kind(words[i].group(), words[i - 1].group().lower() if i else "")
-        if kind is not None:
-            best, best_end = kind, words[i].end()
-            break
-    for m in _ZH_CONTEXT.finditer(text, lo, start):
-        if m.end() > best_end or (m.end() == best_end and best == "public"):
-            best, best_end = _ZH_CONTEXT_KIND[m.group()], m.end()
-    best_dist = start - best_end if best is not None else _CONTEXT_BEFORE + 1
-    hi = end + _CONTEXT_AFTER
-    previous = ""
-    for m in _ASCII_WORD.finditer(text, end, hi):
-        kind = _word_kind(m.group(), previous)
-        previous = m.group().lower()
-        if kind is not None:
-            if m.start() - end < best_dist:
-                best, best_dist = kind, m.start() - end
-            break
-    after = _ZH_CONTEXT.search(text, end, hi)
-    if after and after.start() - end < best_dist:
-        best = _ZH_CONTEXT_KIND[after.group()]
-    return best
-
-
-def _is_plausible_key(hex64: str) -> bool:
-    """A secp256k1 private key is in [1, n-1]; placeholders like 000…0 or fff…f are not keys."""
-    return len(set(hex64.lower())) >= 8 and 0 < int(hex64, 16) < _SECP256K1_ORDER
-
-
-# The bare-hex rule. A 64-hex string is a private key when the nearest context word says key
-# (私钥, private key, key, seed …); it is public when the nearest one says transaction/explorer/
-# transfer/hash/public key, or when it sits inside a URL. With no context word at all:
-#   * 0x-prefixed -> public: Ethereum/BSC/Polygon tx and block hashes are always written 0x…,
-#     while wallets (MetaMask, TokenPocket, imToken, TronLink) export private keys without 0x;
-#   * unprefixed -> secret: that is exactly what an exported ETH/TRON key looks like. A Tron or
-#     Bitcoin txid pasted with no word at all is refused too; the cost is one edit (add "txid:"),
-#     while a leaked key loses the funds at once.
-# Several hashes listed one after another ("txids:\n<h1>\n<h2>") inherit the previous verdict.
-_LIST_GAP = re.compile(
-    r"[\s,，、;；]*(?:(?:and|or|和|及|以及|还有|還有|或)\s*)?(?:\d{1,2}[.)、:：]?\s*)?"
-)
-
-
-_ALNUM_TABLE = bytes(97 if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-_ALNUM50 = b"a" * 50
-
-
-def _keys(text: str, raw: bytes, out: list[Finding]) -> None:
-    if _ALNUM50 not in raw.translate(_ALNUM_TABLE):  # no run of 50 letters/digits at all
-        return
-    prev_end = 0
-    prev_secret: bool | None = None
-    for m in _LONG_TOKEN.finditer(text):
-        token = m.group()
-        size = len(token)
-        if size in (64, 66) and _HEX64.fullmatch(token):
-            prefixed = size == 66
-            start, end = m.span()
-            if _inside_url(text, start):
-                secret = False
-            else:
-                context = _hex_context(text, start, end, prev_end)
-                if context is not None:
-                    secret = context == "secret"
-                elif prev_secret is not None and _LIST_GAP.fullmatch(text, prev_end, start):
-                    secret = prev_secret
-                else:
-                    secret = not prefixed
-            prev_end, prev_secret = end, secret
-            if secret and _is_plausible_key(token[-64:]):
-                out.append(Finding(KIND_PRIVATE_KEY, start, end))
-        elif size in (51, 52) and token[0] in "5KL9c":
-            if _is_wif(token):
-                out.append(Finding(KIND_WIF_KEY, *m.span()))
-        elif size in (111, 112) and token[:4] in _XPRV_PREFIXES and _is_xprv(token):
-            out.append(Finding(KIND_EXTENDED_PRIVATE_KEY, *m.span()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -438,14 +274,20 @@ def _normalize(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _secrets(text: str) -> list[Finding]:
+@lru_cache(maxsize=16)  # the guard asks for secrets, unclear keys and personal data in turn
+def _findings(text: str) -> tuple[Finding, ...]:
+    """Secrets and unclear keys in ``text``: normalised, sorted by start."""
     out: list[Finding] = []
     raw = text.encode("utf-8", "surrogatepass")
     ascii_only = text.isascii()
     out.extend(Finding(KIND_RECOVERY_PHRASE, a, b) for a, b in phrase_spans(text, raw, ascii_only))
-    _keys(text, raw, out)
+    out.extend(Finding(kind, a, b) for kind, a, b in key_spans(text, raw))
     _keystores(text, out)
-    return _normalize(out)
+    return tuple(_normalize(out))
+
+
+def _secrets(text: str) -> list[Finding]:
+    return [f for f in _findings(text) if f.is_secret]
 
 
 def _outside(findings: list[Finding], secrets: list[Finding]) -> list[Finding]:
@@ -457,15 +299,21 @@ def find_secrets(text: str) -> list[Finding]:
     return _secrets(text)
 
 
+def find_unclear_keys(text: str) -> list[Finding]:
+    """Return 0x-prefixed 64-hex strings with no context: a transaction hash or a private key?
+    Only the author can tell; the caller asks them (kind KIND_MAYBE_PRIVATE_KEY)."""
+    return [f for f in _findings(text) if f.kind == KIND_MAYBE_PRIVATE_KEY]
+
+
 def find_personal_data(text: str) -> list[Finding]:
     """Return e-mails, phone numbers and ID numbers in ``text`` that are not part of a secret."""
     found = _personal(text)
-    return _outside(found, _secrets(text)) if found else found
+    return _outside(found, list(_findings(text))) if found else found
 
 
 def scan(text: str) -> list[Finding]:
-    """Return secrets and personal data in ``text`` together, sorted by start."""
-    secrets = _secrets(text)
+    """Return secrets, unclear keys and personal data in ``text`` together, sorted by start."""
+    secrets = list(_findings(text))
     personal = _personal(text)
     if secrets and personal:
         personal = _outside(personal, secrets)

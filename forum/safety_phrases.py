@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 from mnemonic import Mnemonic
 
+from . import safety_chinese, safety_english
+
 # --------------------------------------------------------------------------------------------
 # BIP-39 word lists and checksum
 # --------------------------------------------------------------------------------------------
@@ -158,18 +160,11 @@ def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int
 
 def phrase_spans(text: str, raw: bytes, ascii_only: bool) -> Iterator[tuple[int, int]]:
     """Spans of recovery phrases in text (raw: its UTF-8 bytes, for fast pre-checks)."""
-    english, chinese = _phrase_prefilter(text, raw, ascii_only)
-    if english:
-        for pre in _EN_PREPASS.finditer(text):
-            for cand in _EN_CANDIDATE.finditer(text, max(0, pre.start() - 8), pre.end()):
-                tokens = [
-                    (_EN_WORDS.get(m.group().lower(), -1), m.start(), m.end())
-                    for m in _EN_TOKEN.finditer(text, cand.start(), cand.end())
-                ]
-                for start, end in _phrase_spans(tokens):
-                    yield start, end
+    _english, chinese = _phrase_prefilter(text, raw, ascii_only)
+    yield from safety_english.spans(text, _bip39_checksum_ok, _phrase_spans)
     if ascii_only:  # no Chinese phrase possible
         return
+    yield from safety_chinese.spans(text)
     if chinese:
         for pre in _ZH_PREPASS.finditer(text):
             for cand in _ZH_CANDIDATE.finditer(text, max(0, pre.start() - 1), pre.end()):

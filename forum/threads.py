@@ -211,14 +211,23 @@ def answers_by(author: User, page: int) -> Pagination:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def ask(actor: User, category: Category, *, personal_ok: bool = False, **question: Any) -> Thread:
+def ask(
+    actor: User,
+    category: Category,
+    *,
+    personal_ok: bool = False,
+    key_choice: str = "",
+    **question: Any,
+) -> Thread:
     """Start a public thread with its question (fields of posting.Question); a repeated
     submit returns the first thread."""
     permissions.require(permissions.can_start_thread(actor, category))
     return once(
         question.get("submission_key"),
         actor,
-        lambda: start_thread(actor, category, Question(**question), personal_ok=personal_ok),
+        lambda: start_thread(
+            actor, category, Question(**question), personal_ok=personal_ok, key_choice=key_choice
+        ),
         lambda post: post.thread,
     )
 
@@ -230,6 +239,7 @@ def reply(
     *,
     submission_key: str | None = None,
     personal_ok: bool = False,
+    key_choice: str = "",
 ) -> Post:
     """Answer a thread; a repeated submit returns the first answer."""
     permissions.require_visible(permissions.can_view_thread(actor, thread))
@@ -237,7 +247,12 @@ def reply(
 
     def make() -> Post:
         text = check_body(body)
-        guard([Text("body", text)], public=not thread.is_private, personal_ok=personal_ok)
+        guard(
+            [Text("body", text)],
+            public=not thread.is_private,
+            personal_ok=personal_ok,
+            key_choice=key_choice,
+        )
         post = add_post(actor, thread, text, submission_key=submission_key)
         after_reply(thread, post, actor)
         return post
@@ -246,7 +261,13 @@ def reply(
 
 
 def edit_post(
-    actor: User, post: Post, body: str, *, title: str | None = None, personal_ok: bool = False
+    actor: User,
+    post: Post,
+    body: str,
+    *,
+    title: str | None = None,
+    personal_ok: bool = False,
+    key_choice: str = "",
 ) -> None:
     """Change a post (and the title, for a question); the post shows an "edited" mark."""
     permissions.require_visible(permissions.can_view_post(actor, post))
@@ -257,7 +278,7 @@ def edit_post(
     if title is not None and post.is_question:
         title = check_title(title)
         texts.append(Text("title", title))
-    guard(texts, public=not thread.is_private, personal_ok=personal_ok)
+    guard(texts, public=not thread.is_private, personal_ok=personal_ok, key_choice=key_choice)
     if title is not None and post.is_question and title != thread.title:
         thread.title = title
         index_later("thread", thread.id)

@@ -81,13 +81,20 @@ def _purge_public_index(thread: Thread) -> None:
 
 
 def ask_privately(
-    actor: User, category: Category, *, personal_ok: bool = True, **question: Any
+    actor: User,
+    category: Category,
+    *,
+    personal_ok: bool = True,
+    key_choice: str = "",
+    **question: Any,
 ) -> Thread:
     """Start a question that only the asker and staff can see ("this involves my account")."""
     permissions.require(permissions.can_open_private_question(actor))
 
     def make() -> Thread:
-        thread = start_thread(actor, category, Question(**question), private=True)
+        thread = start_thread(
+            actor, category, Question(**question), private=True, key_choice=key_choice
+        )
         db.session.add(
             Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.ACCOUNT_DATA)
         )

@@ -18,7 +18,8 @@ DOMAIN = {
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
-    "permissions", "safety", "safety_phrases", "markup", "contacts", "events", "posting", "models",
+    "permissions", "safety", "safety_phrases", "safety_english", "safety_chinese", "safety_keys",
+    "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)

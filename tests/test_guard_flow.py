@@ -78,3 +78,58 @@ def test_private_key_is_refused_and_not_logged(ctx, login, caplog):
     assert key not in html and "can you check" in html
     assert key not in caplog.text and "private_key" in caplog.text
     assert db.session.scalar(select(func.count(Post.id))) == 0
+
+
+BARE = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+
+
+def test_bare_0x_hex_in_a_question_asks_hash_or_key(ctx, login):
+    make_category("account")
+    browser = login(make_user())
+    data = {**ASK, "body": f"It showed this after I tapped the button:\n{BARE}\nwhat now?"}
+    response = browser.post("/ask", data, page="/ask")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "unclear-key-warning" in html
+    assert 'name="key_choice" value="hash"' in html and 'name="key_choice" value="key"' in html
+    assert BARE in html and "what now?" in html  # the form keeps all typed text
+    assert db.session.scalar(select(func.count(Post.id))) == 0
+    # "It's a transaction hash — post it"
+    response = browser.post("/ask", {**data, "key_choice": "hash"}, page="/ask")
+    assert response.status_code == 302
+    assert BARE in db.session.scalar(select(Post)).body_source
+
+
+def test_bare_0x_hex_marked_as_key_is_removed_and_not_stored(ctx, login, caplog):
+    make_category("account")
+    browser = login(make_user())
+    data = {**ASK, "body": f"It showed this after I tapped the button:\n{BARE}\nwhat now?"}
+    response = browser.post("/ask", {**data, "key_choice": "key"}, page="/ask")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "secret-warning" in html
+    assert BARE not in html and BARE[2:] not in html and "what now?" in html
+    assert BARE[2:] not in caplog.text
+    assert db.session.scalar(select(func.count(Post.id))) == 0
+
+
+def test_bare_0x_hex_in_an_answer_asks_then_posts(ctx, login):
+    thread = make_thread(make_user(), make_category("transactions"))
+    browser = login(make_user())
+    page = f"/t/{thread.id}"
+    body = f"Mine looks the same:\n{BARE}"
+    first = browser.post(f"/t/{thread.id}/reply", {"body": body}, page=page)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422 and "unclear-key-warning" in html and BARE in html
+    assert db.session.get(Thread, thread.id).reply_count == 0
+    response = browser.post(
+        f"/t/{thread.id}/reply", {"body": body, "key_choice": "hash"}, page=page
+    )
+    assert response.status_code == 302
+    assert db.session.get(Thread, thread.id).reply_count == 1
+
+
+def test_bare_0x_hex_with_a_context_word_is_not_asked_about(ctx, login):
+    make_category("transactions")
+    browser = login(make_user())
+    body = f"My transfer is stuck, tx {BARE}"
+    response = browser.post("/ask", {**ASK, "category": "transactions", "body": body}, page="/ask")
+    assert response.status_code == 302

@@ -10,6 +10,7 @@ from ..forms import CONTACT_CHOICES, DEVICE_CHOICES
 FINDINGS = {
     "recovery_phrase": _l("a recovery phrase"),
     "private_key": _l("a private key"),
+    "maybe_private_key": _l("a private key"),
     "wif_key": _l("a private key"),
     "extended_private_key": _l("an extended private key (xprv)"),
     "keystore": _l("a keystore file"),

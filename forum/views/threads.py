@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from .. import discovery, permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
-from ..posting import PersonalDataFound, SecretRefused
+from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
 from .limits import per_account
@@ -45,7 +45,7 @@ def ask():
         start = tickets.ask_privately if form.private.data else threads.ask
         try:
             thread = start(current_user, category, personal_ok=form.personal_ok.data == "1",
-                           **question)  # fmt: skip
+                           key_choice=_key_choice(), **question)  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
         return redirect(url_for("threads.show", thread_id=thread.id))
@@ -93,7 +93,8 @@ def reply(thread_id: int):
             else:
                 post = threads.reply(current_user, thread, form.body.data,
                                      submission_key=form.submission_key.data,
-                                     personal_ok=form.personal_ok.data == "1")  # fmt: skip
+                                     personal_ok=form.personal_ok.data == "1",
+                                     key_choice=_key_choice())  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/reply.html", thread=thread)
         return redirect(post_url(post))
@@ -111,7 +112,7 @@ def edit(post_id: int):
             threads.edit_post(
                 current_user, post, form.body.data,
                 title=form.title.data if post.is_question else None,
-                personal_ok=form.personal_ok.data == "1",
+                personal_ok=form.personal_ok.data == "1", key_choice=_key_choice(),
             )  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/edit.html", post=post)
@@ -165,11 +166,19 @@ def post_url(post) -> str:
     return url_for("threads.show", thread_id=post.thread_id, _anchor=f"p{post.id}")
 
 
+def _key_choice() -> str:
+    """The author's answer to "a transaction hash or a private key?" ("" until asked)."""
+    choice = request.form.get("key_choice", "")
+    return choice if choice in KEY_CHOICES else ""
+
+
 def _refused(error: DomainError, form, template: str, **context):
     """Show the form again with what the user typed; a refused secret is cut out first."""
     if isinstance(error, SecretRefused):
         getattr(form, error.field or "body").data = error.kept
         context["secret_refused"] = error
+    elif isinstance(error, UnclearKey):
+        context["unclear_key"] = error
     elif isinstance(error, PersonalDataFound):
         context["personal_data"] = error
         context["allow_private"] = template != "threads/edit.html"
