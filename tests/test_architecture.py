@@ -19,7 +19,7 @@ DOMAIN = {
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
     "permissions", "safety", "safety_phrases", "markup", "contacts", "events", "posting", "models",
-    "extensions", "errors", "config", "forms",
+    "extensions", "errors", "config", "forms", "guard",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -19,13 +19,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .. import notifications, permissions
+from .. import guard, notifications, permissions
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
-from . import labels, pagecache
+from . import accesslog, labels, pagecache
 
 E = TypeVar("E", bound=Enum)
 
@@ -61,7 +61,10 @@ def register(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
+    accesslog.install()
+    app.url_value_preprocessor(clean_url_values)
     app.after_request(security_headers)
+    app.after_request(refused_status)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
     # Templates translate dozens of strings per page: look the catalogue up once per request.
@@ -155,6 +158,36 @@ def security_headers(response: Any) -> Any:
     elif current_user.is_authenticated:
         headers.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+def clean_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Text taken from the URL path loses control characters too (PostgreSQL refuses NUL)."""
+    for name, value in (values or {}).items():
+        if isinstance(value, str):
+            values[name] = guard.clean(value)
+
+
+def refused_status(response: Any) -> Any:
+    """A form page shown again because the guard refused a secret answers 422."""
+    if g.get("secret_refused") and response.status_code == 200:
+        response.status_code = 422
+    return response
+
+
+def flash_refusal(form: FlaskForm) -> None:
+    """For forms answered by a redirect: say in both languages why nothing was saved."""
+    if any(getattr(field, "secret_kinds", None) for field in form):
+        flash(str(guard.SECRET_MESSAGE), "error")
+        flash(OTHER_LANGUAGE_SECRET[page_language() == "zh"], "error")
+
+
+# The refusal in the other language too, as on the post form's notice (threads/_guard.html).
+OTHER_LANGUAGE_SECRET = {
+    False: "内容包含钱包密钥信息（助记词或私钥），已删除，未保存任何内容。工作人员绝不会索要。",
+    True: "It contained a wallet secret (a recovery phrase or private key) and nothing was "
+    "saved. If you shared it anywhere, move your funds to a new wallet now. Staff will never "
+    "ask for it.",
+}
 
 
 def http_error(error: HTTPException) -> Any:
