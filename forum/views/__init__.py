@@ -78,6 +78,7 @@ def register(app: Flask) -> None:
         lang=page_language,
         now=utcnow,
         page_url=page_url,
+        here=here,
         os_label=labels.os_label,
         os_choices=labels.os_choices,
         contact_label=labels.contact_label,
@@ -167,9 +168,15 @@ def clean_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> No
             values[name] = guard.clean(value)
 
 
+def here() -> str:
+    """This page's address for "come back here" links; without the query string when the
+    guard refused something typed into it (the search box), so the page does not echo it."""
+    return request.path if g.get("secret_refused") else request.full_path
+
+
 def refused_status(response: Any) -> Any:
     """A form page shown again because the guard refused a secret answers 422."""
-    if g.get("secret_refused") and response.status_code == 200:
+    if g.get("secret_refused") and response.status_code in (200, 400):
         response.status_code = 422
     return response
 

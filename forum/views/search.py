@@ -51,10 +51,11 @@ def index():
 
 
 @bp.post("/search/similar.json")
+@login_required
 def similar():
     """Similar questions for the title being typed: POST, so the title is in no URL or log."""
     form = SimilarForm()
-    found = discovery.similar(current_user, form.title.data) if form.validate() else []
+    found = discovery.similar(current_user, form.title.data or "") if form.validate() else []
     response = jsonify(
         [
             {
