@@ -11,13 +11,15 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from babel.dates import format_timedelta
-from flask import Flask, current_app, flash, g, render_template, request, url_for
+from flask import Flask, Request, current_app, flash, g, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import cached_property
 
 from .. import guard, notifications, permissions
 from .. import threads as threads_domain
@@ -62,6 +64,7 @@ def register(app: Flask) -> None:
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
     accesslog.install()
+    app.request_class = CleanRequest
     app.url_value_preprocessor(clean_url_values)
     app.after_request(security_headers)
     app.after_request(refused_status)
@@ -159,6 +162,16 @@ def security_headers(response: Any) -> Any:
     elif current_user.is_authenticated:
         headers.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+class CleanRequest(Request):
+    """Query arguments lose NUL and other control characters before anything reads them
+    (PostgreSQL refuses NUL; the others only hide things). Form fields: forms.GuardedForm."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:
+        raw = super().args.items(multi=True)
+        return ImmutableMultiDict((guard.clean(k), guard.clean(v)) for k, v in raw)
 
 
 def clean_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
