@@ -377,3 +377,14 @@ def test_a_refused_new_row_leaves_the_session(app, world, caplog):
     assert person not in db.session
     db.session.commit()
     assert_nothing_kept(app, caplog)
+
+
+def test_similar_questions_come_by_post_with_csrf_only(app, world):
+    browser = world.login(world.member)
+    title = "Cannot see my USDT"
+    assert browser.get(f"/search/similar.json?title={title}").status_code == 405
+    assert browser.client.post("/search/similar.json", data={"title": title}).status_code == 400
+    search_outbox.sync()
+    response = browser.post("/search/similar.json", {"title": title}, page="/ask")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert [r["title"] for r in response.json] == [world.thread.title]
