@@ -19,6 +19,9 @@ keepalive = 2
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
+# Path only: no query string (%(r)s, %(q)s) and no Referer (%(f)s, which carries the previous
+# page's query string), so a search query or anything typed into a URL never reaches a log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
 errorlog = "-"
 # Only the proxy in front may set X-Forwarded-*; the app trusts FORUM_PROXY_HOPS of them.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

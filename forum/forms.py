@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,8 +19,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
+from . import guard
 from .models import (
     ContactPref,
     DeviceOS,
@@ -55,7 +57,42 @@ def new_submission_key() -> str:
     return uuid.uuid4().hex
 
 
-class SubmissionForm(FlaskForm):
+def _clean(value):
+    return guard.clean(value) if isinstance(value, str) else value
+
+
+def no_secrets(_form, field) -> None:
+    """Refuse a wallet secret: the field keeps the text without it, and says why."""
+    if not isinstance(field.data, str):
+        return
+    refused = guard.refusal(field.data)
+    if refused is None:
+        return
+    field.secret_kinds, field.data = refused
+    field.raw_data = [field.data]
+    g.secret_refused = True  # the page answers 422 (views.__init__)
+    raise StopValidation(str(guard.SECRET_MESSAGE))
+
+
+def is_guarded(field_class: type) -> bool:
+    """Every text field but passwords (hashed, never shown, and must stay as typed)."""
+    return issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
+
+
+class GuardedForm(FlaskForm):
+    """The base of every form: each text field loses control characters and refuses a
+    wallet secret before any other validator, so a new field cannot forget the guard."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            if is_guarded(unbound_field.field_class):
+                kwargs = unbound_field.kwargs
+                options["filters"] = (*kwargs.get("filters", ()), _clean)
+                options["validators"] = [no_secrets, *(kwargs.get("validators") or ())]
+            return super().bind_field(form, unbound_field, options)
+
+
+class SubmissionForm(GuardedForm):
     """A form whose repeated submit must not create a second post."""
 
     submission_key = HiddenField(default=new_submission_key)
@@ -63,13 +100,13 @@ class SubmissionForm(FlaskForm):
     personal_ok = HiddenField(default="")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(GuardedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(GuardedForm):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(min=2, max=32)],
@@ -132,7 +169,7 @@ class EditPostForm(SubmissionForm):
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(GuardedForm):
     bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=500)])
     locale = SelectField(
         _l("Language"),
@@ -142,7 +179,7 @@ class ProfileForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), validators=[Optional()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(GuardedForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=10, max=1024)]
@@ -153,7 +190,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(GuardedForm):
     slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=40)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=80)])
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=80)])
@@ -162,7 +199,7 @@ class CategoryForm(FlaskForm):
     staff_only = BooleanField(_l("Only staff may start threads"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(GuardedForm):
     category = SelectField(_l("Move to"), validators=[DataRequired()])
 
 
@@ -174,7 +211,7 @@ REASON_CHOICES = [
 ]
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(GuardedForm):
     reason = SelectField(_l("Why should this be private?"), choices=REASON_CHOICES)
     confirm = BooleanField(
         _l("I understand: only the asker and staff will see this thread from now on."),
@@ -182,7 +219,7 @@ class EscalateForm(FlaskForm):
     )
 
 
-class TicketForm(FlaskForm):
+class TicketForm(GuardedForm):
     status = SelectField(
         _l("Status"),
         choices=[
@@ -204,7 +241,7 @@ class TicketForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(GuardedForm):
     note = TextAreaField(
         _l("Internal note (staff only)"), validators=[DataRequired(), Length(max=20000)]
     )
@@ -220,7 +257,7 @@ def _score(label) -> RadioField:
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(GuardedForm):
     """The seed document's dimensions of good support, each 1 (poor) to 5 (excellent)."""
 
     speed = _score(_l("Speed: how quickly did you get help?"))
@@ -234,14 +271,14 @@ class RatingForm(FlaskForm):
     comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Length(max=1000)])
 
 
-class OpenTicketForm(FlaskForm):
+class OpenTicketForm(GuardedForm):
     username = StringField(_l("Member"), validators=[DataRequired(), Length(max=64)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(min=6, max=200)])
     body = TextAreaField(_l("First message"), validators=[DataRequired(), Length(max=20000)])
 
 
-class FlagForm(FlaskForm):
+class FlagForm(GuardedForm):
     reason = RadioField(
         _l("What is wrong with this post?"),
         choices=[
@@ -256,3 +293,18 @@ class FlagForm(FlaskForm):
         validators=[DataRequired(message=_l("Please choose a reason."))],
     )
     note = TextAreaField(_l("Anything staff should know? (optional)"), validators=[Length(max=500)])
+
+
+class SearchForm(GuardedForm):
+    """The search box (a GET form: the query is in the URL, so no CSRF token)."""
+
+    class Meta(GuardedForm.Meta):
+        csrf = False
+
+    q = StringField(_l("Search words"))
+
+
+class SimilarForm(GuardedForm):
+    """The title typed on the ask page, sent as it is typed (POST: never in a URL)."""
+
+    title = StringField(_l("Title"), validators=[Length(max=200)])

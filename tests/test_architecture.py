@@ -20,7 +20,7 @@ DOMAIN = {
 LOWER = {
     "permissions", "safety", "safety_phrases", "safety_english", "safety_chinese", "safety_keys",
     "markup", "contacts", "events", "posting", "models",
-    "extensions", "errors", "config", "forms", "charts",
+    "extensions", "errors", "config", "forms", "charts", "guard",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -11,21 +11,23 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from babel.dates import format_timedelta
-from flask import Flask, current_app, flash, g, render_template, request, url_for
+from flask import Flask, Request, current_app, flash, g, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import cached_property
 
-from .. import metrics, notifications, permissions
+from .. import guard, metrics, notifications, permissions
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
-from . import labels, pagecache
+from . import accesslog, labels, pagecache
 
 E = TypeVar("E", bound=Enum)
 
@@ -63,7 +65,11 @@ def register(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
+    accesslog.install()
+    app.request_class = CleanRequest
+    app.url_value_preprocessor(clean_url_values)
     app.after_request(security_headers)
+    app.after_request(refused_status)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
     # Templates translate dozens of strings per page: look the catalogue up once per request.
@@ -77,6 +83,7 @@ def register(app: Flask) -> None:
         lang=page_language,
         now=utcnow,
         page_url=page_url,
+        here=here,
         os_label=labels.os_label,
         os_choices=labels.os_choices,
         contact_label=labels.contact_label,
@@ -159,6 +166,52 @@ def security_headers(response: Any) -> Any:
     elif current_user.is_authenticated:
         headers.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+class CleanRequest(Request):
+    """Query arguments lose NUL and other control characters before anything reads them
+    (PostgreSQL refuses NUL; the others only hide things). Form fields: forms.GuardedForm."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:
+        raw = super().args.items(multi=True)
+        return ImmutableMultiDict((guard.clean(k), guard.clean(v)) for k, v in raw)
+
+
+def clean_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Text taken from the URL path loses control characters too (PostgreSQL refuses NUL)."""
+    for name, value in (values or {}).items():
+        if isinstance(value, str):
+            values[name] = guard.clean(value)
+
+
+def here() -> str:
+    """This page's address for "come back here" links; without the query string when the
+    guard refused something typed into it (the search box), so the page does not echo it."""
+    return request.path if g.get("secret_refused") else request.full_path
+
+
+def refused_status(response: Any) -> Any:
+    """A form page shown again because the guard refused a secret answers 422."""
+    if g.get("secret_refused") and response.status_code in (200, 400):
+        response.status_code = 422
+    return response
+
+
+def flash_refusal(form: FlaskForm) -> None:
+    """For forms answered by a redirect: say in both languages why nothing was saved."""
+    if any(getattr(field, "secret_kinds", None) for field in form):
+        flash(str(guard.SECRET_MESSAGE), "error")
+        flash(OTHER_LANGUAGE_SECRET[page_language() == "zh"], "error")
+
+
+# The refusal in the other language too, as on the post form's notice (threads/_guard.html).
+OTHER_LANGUAGE_SECRET = {
+    False: "内容包含钱包密钥信息（助记词或私钥），已删除，未保存任何内容。工作人员绝不会索要。",
+    True: "It contained a wallet secret (a recovery phrase or private key) and nothing was "
+    "saved. If you shared it anywhere, move your funds to a new wallet now. Staff will never "
+    "ask for it.",
+}
 
 
 def http_error(error: HTTPException) -> Any:

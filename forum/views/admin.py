@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import accounts, categories, moderation, permissions, threads
 from ..errors import DomainError
-from ..forms import CategoryForm
+from ..forms import CategoryForm, SearchForm
 from . import page_arg, show_error
 from .labels import role_label
 from .safe_next import safe_next
@@ -19,7 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @login_required
 def users():
-    query, role = request.args.get("q", ""), request.args.get("role", "")
+    form, role = SearchForm(request.args), request.args.get("role", "")
+    query = (form.q.data or "") if form.validate() else ""
     page = accounts.list_users(current_user, page=page_arg(), query=query, role=role)
     return render_template("admin/users.html", page=page, query=query, role=role)
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import discovery, threads
 from ..discovery import Filters
+from ..forms import SearchForm, SimilarForm
 from . import page_arg
 
 bp = Blueprint("search", __name__)
@@ -33,20 +34,29 @@ def _filters() -> Filters:
     )
 
 
+def _query() -> tuple[SearchForm, str]:
+    """The search box's query; empty (so it is not run) when the guard refused it."""
+    form = SearchForm(request.args)
+    return form, (form.q.data or "") if form.validate() else ""
+
+
 @bp.get("/search")
 def index():
-    query = request.args.get("q", "")
+    form, query = _query()
     results = discovery.search(current_user, query, _filters(), page=page_arg())
     return render_template(
         "search/index.html", results=results, page=results, categories=threads.all_categories(),
-        args=request.args,
+        args=request.args, form=form,
     )  # fmt: skip
 
 
-@bp.get("/search/similar.json")
+@bp.post("/search/similar.json")
+@login_required
 def similar():
-    found = discovery.similar(current_user, request.args.get("title", ""))
-    return jsonify(
+    """Similar questions for the title being typed: POST, so the title is in no URL or log."""
+    form = SimilarForm()
+    found = discovery.similar(current_user, form.title.data or "") if form.validate() else []
+    response = jsonify(
         [
             {
                 "title": r.thread.title,
@@ -57,12 +67,14 @@ def similar():
             for r in found
         ]
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/staff/search")
 @login_required
 def tickets():
     g.private_page = True
-    query = request.args.get("q", "")
+    form, query = _query()
     results = discovery.search_tickets(current_user, query, page=page_arg())
-    return render_template("search/tickets.html", results=results, page=results)
+    return render_template("search/tickets.html", results=results, page=results, form=form)

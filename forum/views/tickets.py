@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import accounts, permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import EscalateForm, NoteForm, OpenTicketForm, TicketForm, choices
-from . import page_arg, show_error
+from . import flash_refusal, page_arg, show_error
 
 bp = Blueprint("tickets", __name__)
 
@@ -68,6 +68,7 @@ def add_note(thread_id: int):
             tickets.add_note(current_user, thread, form.note.data)
         except DomainError as error:
             show_error(error)
+    flash_refusal(form)
     return redirect(_thread_url(thread) + "#notes")
 
 

@@ -18,6 +18,7 @@ document.addEventListener("submit", (event) => {
   if (!box || !title) return;
   const seen = document.getElementById("checked_similar");
   if (seen) seen.value = "1";
+  const token = title.form && title.form.querySelector("input[name=csrf_token]");
   const url = box.getAttribute("data-similar-url");
   const heading = box.getAttribute("data-heading");
   const solvedLabel = box.getAttribute("data-solved");
@@ -61,7 +62,11 @@ document.addEventListener("submit", (event) => {
       render([]);
       return;
     }
-    fetch(url + "?title=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+    // POST, never ?title=: what is typed must not end up in a URL (access logs, history).
+    const body = new FormData();
+    body.append("title", text);
+    body.append("csrf_token", token ? token.value : "");
+    fetch(url, { method: "POST", body, cache: "no-store", headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : []))
       .then((items) => { if (title.value.trim() === text) render(items); })
       .catch(() => {});
