@@ -26,7 +26,17 @@ from wtforms import (
 )
 from wtforms.fields.core import UnboundField
 
-from forum import accounts, categories, forms, guard, moderation, search_outbox, threads, tickets
+from forum import (
+    accounts,
+    categories,
+    forms,
+    guard,
+    moderation,
+    ratings,
+    search_outbox,
+    threads,
+    tickets,
+)
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Role, Thread, User
@@ -126,6 +136,7 @@ def world(ctx, login):
     )
     tickets.add_note(staff, ticket, "Asked the asker for the transaction id.")
     tickets.update(staff, ticket, status="resolved")
+    ratings.dismiss(member, ticket)  # a ratings row exists (rated later or not at all)
     moderation.flag(member, answer, "spam", "Looks like an advert.")
     question = threads.question_of(thread)
     return SimpleNamespace(
@@ -208,8 +219,9 @@ ROUTES = {
                             _const("/admin/categories/new"), _const(CATEGORY)),
     "NoteForm.*": _form(STAFF, lambda w: f"/t/{w.ticket.id}/notes", TICKET_PAGE,
                         _const({}), expect=302),
-    "RateForm.*": _form(MEMBER, lambda w: f"/t/{w.ticket.id}/rate", TICKET_PAGE,
-                        _const({"rating": "5"}), expect=302),
+    "RatingForm.*": _form(MEMBER, lambda w: f"/t/{w.ticket.id}/rating", TICKET_PAGE,
+                          _const({"speed": "5", "professionalism": "5", "patience": "5",
+                                  "solved": "yes"})),
     "OpenTicketForm.*": _form(STAFF, _const("/tickets/new"), _const("/tickets/new"),
                               lambda w: {**OPEN_TICKET, "username": w.member.username}),
     "FlagForm.*": _form(STAFF, lambda w: f"/p/{w.answer.id}/report",
@@ -321,7 +333,9 @@ DOMAIN = {
     "posts.body_source": lambda w: threads.reply(w.member, w.thread, PHRASE),
     "posts.submission_key": lambda w: threads.reply(w.member, w.thread, "Any news on this?",
                                                     submission_key=PHRASE_ZH),
-    "tickets.rating_comment": lambda w: tickets.rate(w.member, w.ticket, 5, PHRASE),
+    "ratings.comment": lambda w: ratings.rate(
+        w.member, w.ticket, {"speed": 5, "professionalism": 5, "patience": 5}, solved=True,
+        comment=PHRASE),
     "ticket_notes.body_source": lambda w: tickets.add_note(w.staff, w.ticket, PHRASE),
     "flags.note": lambda w: moderation.flag(w.staff, w.answer, "scam", PHRASE),
 }  # fmt: skip
