@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
         answers,
         auth,
         categories,
+        emails,
         main,
         moderation,
         search,
@@ -52,7 +53,8 @@ def register(app: Flask) -> None:
     )  # fmt: skip
 
     blueprints = (
-        main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+        main, auth, emails, users, categories, threads, answers, tickets, search, staff,
+        moderation, admin,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
