@@ -120,13 +120,13 @@ def request_reset(identifier: str, client: str) -> None:
         raise TooManyRequests(_l("Too many requests. Please try again in an hour."))
     user = _find_account(identifier.strip())
     target = user if user is not None and user.email_verified_at is not None else None
-    db.session.add(
-        MailRequest(kind="reset", user_id=target.id if target else None, client=client_key)
-    )
     if target is not None and not target.is_suspended:
         per_account = _recent("reset", MailRequest.user_id == target.id)
         if per_account < config["FORUM_RESET_PER_ACCOUNT"]:
             mail.queue("reset", user_id=target.id)
+    db.session.add(
+        MailRequest(kind="reset", user_id=target.id if target else None, client=client_key)
+    )
     db.session.commit()
 
 
@@ -157,7 +157,7 @@ def preferences(actor: User) -> dict[str, str]:
             EmailPreference.user_id == actor.id
         )
     )
-    chosen = dict(rows.tuples().all())
+    chosen = {category: mode for category, mode in rows}
     return {category: chosen.get(category, DEFAULT_MODE) for category in CATEGORIES}
 
 

@@ -271,9 +271,9 @@ class EmailAddressForm(FlaskForm):
 
 
 MAIL_MODE_CHOICES = [
-    ("immediately", _l("Immediately")),
-    ("daily", _l("Daily summary")),
-    ("off", _l("Off")),
+    SelectChoice("immediately", _l("Immediately")),
+    SelectChoice("daily", _l("Daily summary")),
+    SelectChoice("off", _l("Off")),
 ]
 
 
