@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from . import accounts, categories, demo, emails, mail, markup, search_outbox
+from . import accounts, categories, demo, emails, inbound, mail, markup, search_outbox
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
@@ -165,6 +165,15 @@ def send_mail(loop: bool, interval: float, show_status: bool) -> None:
 def send_digests() -> None:
     """Queue the daily e-mail digest of everyone due one (run hourly; send-mail delivers)."""
     click.echo(f"Queued {emails.queue_digests()} digests.")
+
+
+@forum.command("receive-mail")
+def receive_mail() -> None:
+    """Read one e-mail (RFC 5322) on stdin, as an MTA pipe delivers it: a ticket reply, a new
+    ticket, or an invitation to register. Prints the outcome only, never the content."""
+    limit = current_app.config["FORUM_MAIL_MAX_INBOUND_BYTES"]
+    raw = sys.stdin.buffer.read(limit + 1)
+    click.echo(inbound.receive(raw))
 
 
 @forum.command("backup")
