@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .. import emails as emails_domain
 from .. import notifications, permissions
 from .. import threads as threads_domain
 from ..errors import DomainError
@@ -89,6 +90,7 @@ def register(app: Flask) -> None:
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
+        is_watching=lambda thread: emails_domain.is_watching(current_user, thread),
         open_reports=lambda: open_flag_count(current_user),
     )
     app.jinja_env.filters.update(
