@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, guard, search_outbox, views  # noqa: F401 (guard: the flush listener)
+from . import cli, guard, mail, search_outbox, views  # noqa: F401 (guard: the flush listener)
 from .config import DEFAULTS, finish, from_environ
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -49,4 +49,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     views.register(app)
     cli.register(app)
     search_outbox.install(app)
+    mail.install(app)
     return app

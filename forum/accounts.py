@@ -223,10 +223,11 @@ def operator_set_role(target: User, role: Role) -> None:
     db.session.commit()
 
 
-def operator_set_password(target: User, password: str) -> None:
-    """The operator's reset from the command line: new password, every session ends; audited."""
+def operator_set_password(target: User, password: str, *, by: str = "cli") -> None:
+    """A reset without the old password, from the operator's command line or a checked e-mail
+    link (emails.user_for_reset): new password, every session ends; audited."""
     _check_password_rules(password)
     target.password_hash = hash_password(password)
     target.session_version = (target.session_version or 0) + 1
-    audit(None, "password_reset", target, by="cli")
+    audit(None, "password_reset", target, by=by)
     db.session.commit()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from . import accounts, categories, demo, markup, search_outbox
+from . import accounts, categories, demo, emails, inbound, mail, markup, search_outbox
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
@@ -138,6 +139,41 @@ def search_check() -> None:
 def search_prune(days: int) -> None:
     """Delete applied outbox rows older than DAYS."""
     click.echo(f"Deleted {search_outbox.prune(days)} old outbox rows.")
+
+
+@forum.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running: send, then wait --interval seconds.")
+@click.option("--interval", default=30.0, show_default=True)
+@click.option("--status", "show_status", is_flag=True, help="Only report what is waiting.")
+def send_mail(loop: bool, interval: float, show_status: bool) -> None:
+    """Deliver the e-mail outbox (safe to run on several hosts at once: rows are claimed)."""
+    if show_status:
+        row = mail.status()
+        click.echo(f"{row['waiting']} waiting, {row['retried']} retried, "
+                   f"oldest {row['oldest_seconds']} s")  # fmt: skip
+        return
+    while True:
+        report = mail.send_all()
+        if report.sent or report.dropped or report.failed or not loop:
+            click.echo(f"sent {report.sent}, dropped {report.dropped}, failed {report.failed}")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@forum.command("send-digests")
+def send_digests() -> None:
+    """Queue the daily e-mail digest of everyone due one (run hourly; send-mail delivers)."""
+    click.echo(f"Queued {emails.queue_digests()} digests.")
+
+
+@forum.command("receive-mail")
+def receive_mail() -> None:
+    """Read one e-mail (RFC 5322) on stdin, as an MTA pipe delivers it: a ticket reply, a new
+    ticket, or an invitation to register. Prints the outcome only, never the content."""
+    limit = current_app.config["FORUM_MAIL_MAX_INBOUND_BYTES"]
+    raw = sys.stdin.buffer.read(limit + 1)
+    click.echo(inbound.receive(raw))
 
 
 @forum.command("backup")

@@ -46,6 +46,31 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_LOGIN_RATE_LIMIT": "10 per minute",
     # Number of proxies in front of the app (X-Forwarded-* hops trusted by ProxyFix).
     "FORUM_PROXY_HOPS": 0,
+    # --- e-mail (forum/mail.py; docs/deploy.md) ---
+    # The address people reach the forum at: links in e-mails are built on it.
+    "FORUM_BASE_URL": "http://localhost:5000",
+    # No server: messages are written as .eml files to FORUM_MAIL_DIR (default instance/mail/),
+    # so development needs no mail server.
+    "FORUM_MAIL_SERVER": None,
+    "FORUM_MAIL_PORT": 25,
+    # "none", "starttls" (usually port 587) or "tls" (implicit TLS, usually port 465).
+    "FORUM_MAIL_SECURITY": "none",
+    "FORUM_MAIL_USERNAME": None,
+    "FORUM_MAIL_PASSWORD": None,
+    "FORUM_MAIL_TIMEOUT": 20.0,
+    "FORUM_MAIL_FROM": "TPWallet Community <noreply@localhost>",
+    # Where members write for private support; ticket replies go to support+<token>@domain.
+    "FORUM_MAIL_SUPPORT_ADDRESS": "support@localhost",
+    "FORUM_MAIL_DIR": None,
+    # "thread": each process delivers right after a commit that queued mail, in a background
+    # thread (never in the request); "worker": only `flask forum send-mail` delivers.
+    "FORUM_MAIL_DELIVERY": "thread",
+    # Category (slug) of tickets opened by e-mail; empty: the first category.
+    "FORUM_MAIL_TICKET_CATEGORY": "",
+    "FORUM_MAIL_MAX_INBOUND_BYTES": 1_000_000,
+    # Password-reset e-mails per hour, per account and per client address.
+    "FORUM_RESET_PER_ACCOUNT": 3,
+    "FORUM_RESET_PER_CLIENT": 10,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "LANGUAGES": ["en", "zh"],
@@ -102,6 +127,8 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     if not config.get("FORUM_SEARCH_DIR"):
         config["FORUM_SEARCH_DIR"] = str(instance / "search")
+    if not config.get("FORUM_MAIL_DIR"):
+        config["FORUM_MAIL_DIR"] = str(instance / "mail")
     if production:
         key = config.get("SECRET_KEY")
         if not key or len(str(key)) < 32:

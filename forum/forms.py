@@ -308,3 +308,44 @@ class SimilarForm(GuardedForm):
     """The title typed on the ask page, sent as it is typed (POST: never in a URL)."""
 
     title = StringField(_l("Title"), validators=[Length(max=200)])
+class ForgotPasswordForm(GuardedForm):
+    identifier = StringField(
+        _l("Username or e-mail address"), validators=[DataRequired(), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(GuardedForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=1024)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class EmailAddressForm(GuardedForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Current password"),
+        description=_l("Needed to replace an address that is already confirmed."),
+    )
+
+
+MAIL_MODE_CHOICES = [
+    SelectChoice("immediately", _l("Immediately")),
+    SelectChoice("daily", _l("Daily summary")),
+    SelectChoice("off", _l("Off")),
+]
+
+
+class EmailSettingsForm(GuardedForm):
+    reply = SelectField(_l("Replies to my questions"), choices=MAIL_MODE_CHOICES)
+    accepted = SelectField(_l("My answer accepted, my question solved"), choices=MAIL_MODE_CHOICES)
+    watch = SelectField(_l("Threads I watch"), choices=MAIL_MODE_CHOICES)
+    mention = SelectField(_l("@mentions of me"), choices=MAIL_MODE_CHOICES)
+    ticket = SelectField(_l("My private tickets"), choices=MAIL_MODE_CHOICES)
+    staff = SelectField(_l("Tickets assigned to me (staff)"), choices=MAIL_MODE_CHOICES)

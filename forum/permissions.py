@@ -110,6 +110,11 @@ def can_reply(user: Actor, thread: Thread) -> bool:
     return user.is_staff or not thread.is_locked
 
 
+def can_watch(user: Actor, thread: Thread) -> bool:
+    """Active members follow (watch) threads they can see, to hear of every reply."""
+    return _active(user) and can_view_thread(user, thread)
+
+
 def can_edit_post(user: Actor, post: Post) -> bool:
     """Authors edit their own posts while the thread is open; staff edit any post."""
     if not _active(user) or not can_view_post(user, post):

@@ -6,6 +6,8 @@ Callers check permissions and commit.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +23,17 @@ from . import contacts, markup, safety
 from .errors import DomainError
 from .events import index_later, notify
 from .extensions import db
-from .models import Category, ContactPref, DeviceOS, Post, Thread, TicketStatus, User, utcnow
+from .models import (
+    Category,
+    ContactPref,
+    DeviceOS,
+    Post,
+    Thread,
+    ThreadWatch,
+    TicketStatus,
+    User,
+    utcnow,
+)
 
 T = TypeVar("T")
 
@@ -206,9 +218,12 @@ def after_reply(thread: Thread, post: Post, author: User) -> None:
     ticket = thread.ticket if thread.is_private else None
     if ticket is None:
         notify(thread.author_id, "reply", actor=author, thread=thread, post=post)
+        told = {thread.author_id, author.id}
         if author.id == thread.author_id:  # the asker added something: tell who helped so far
             for helper_id in _helpers(thread, post):
                 notify(helper_id, "asker_reply", actor=author, thread=thread, post=post)
+                told.add(helper_id)
+        _tell_mentioned_and_watchers(thread, post, author, told)
         return
     if author.is_staff and author.id != thread.author_id:
         ticket.first_staff_reply_at = ticket.first_staff_reply_at or now
@@ -217,6 +232,31 @@ def after_reply(thread: Thread, post: Post, author: User) -> None:
     else:
         ticket.status = TicketStatus.OPEN
         notify(ticket.assignee_id, "ticket_asker_reply", actor=author, thread=thread, post=post)
+
+
+MENTION_RE = re.compile(r"(?<![\w@])@([\w.-]{2,32})")
+
+
+def _tell_mentioned_and_watchers(thread: Thread, post: Post, author: User, told: set[int]) -> None:
+    """@name in a public reply notifies that person; then everyone watching the thread hears
+    of the reply once. (Tickets notify their asker and assignee only.)"""
+    keys = {
+        unicodedata.normalize("NFKC", m).casefold() for m in MENTION_RE.findall(post.body_source)
+    }
+    if keys:
+        mentioned = db.session.scalars(
+            select(User.id).where(User.username_key.in_(sorted(keys)[:10]))
+        )
+        for user_id in mentioned:
+            if user_id not in told:
+                notify(user_id, "mention", actor=author, thread=thread, post=post)
+                told.add(user_id)
+    watchers = db.session.scalars(
+        select(ThreadWatch.user_id).where(ThreadWatch.thread_id == thread.id)
+    )
+    for user_id in watchers:
+        if user_id not in told:
+            notify(user_id, "watch", actor=author, thread=thread, post=post)
 
 
 def _helpers(thread: Thread, post: Post, limit: int = 20) -> list[int]:

@@ -3,8 +3,12 @@ server named by FORUM_TEST_DATABASE_URL), emptied after every test."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +75,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             **LOOSE_LIMITS,
             "FORUM_SEARCH_DIR": str(instance / "search"),
             "FORUM_SEARCH_POLL_SECONDS": 0,
+            # Tests deliver mail explicitly (mail.send_all) so they can assert on it.
+            "FORUM_MAIL_DELIVERY": "worker",
+            "FORUM_BASE_URL": "http://forum.test",
         }
     )
     app.test_client_class = IsolatedClient
@@ -170,3 +177,53 @@ def login(app: Flask):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SMTPSink:
+    """What a real SMTP server (aiosmtpd, on loopback) received: parsed messages and the
+    envelope recipients."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.arrived:
+            self.received.append((list(envelope.rcpt_tos), message))
+            self.arrived.notify_all()
+        return "250 OK"
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        with self.lock:
+            return [message for _rcpt, message in self.received]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.received) >= count, timeout=timeout)
+        return self.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SMTPSink]:
+    """A real SMTP server on loopback that the app sends to for one test."""
+    from aiosmtpd.controller import Controller
+
+    sink = SMTPSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    saved = {k: app.config[k] for k in ("FORUM_MAIL_SERVER", "FORUM_MAIL_PORT")}
+    app.config.update(FORUM_MAIL_SERVER="127.0.0.1", FORUM_MAIL_PORT=controller.port)
+    try:
+        yield sink
+    finally:
+        app.config.update(saved)
+        controller.stop()

@@ -14,13 +14,14 @@ FORUM = ROOT / "forum"
 # Domain modules: plain functions taking the actor; they do not import each other.
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
-    "notifications", "discovery", "ratings", "trends",
+    "notifications", "discovery", "ratings", "trends", "emails", "inbound",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
     "permissions", "safety", "safety_phrases", "safety_english", "safety_chinese", "safety_keys",
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
+    "mail", "mail_compose", "mail_tokens",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -21,6 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import cached_property
 
+from .. import emails as emails_domain
 from .. import guard, metrics, notifications, permissions
 from .. import threads as threads_domain
 from ..errors import DomainError
@@ -44,6 +45,7 @@ def register(app: Flask) -> None:
         answers,
         auth,
         categories,
+        emails,
         main,
         moderation,
         ratings,
@@ -55,8 +57,8 @@ def register(app: Flask) -> None:
     )  # fmt: skip
 
     blueprints = (
-        main, auth, users, categories, threads, answers, tickets, ratings, search, staff, moderation,
-        admin,
+        main, auth, emails, users, categories, threads, answers, tickets, ratings, search, staff,
+        moderation, admin,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -96,6 +98,7 @@ def register(app: Flask) -> None:
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
+        is_watching=lambda thread: emails_domain.is_watching(current_user, thread),
         open_reports=lambda: open_flag_count(current_user),
         expected_wait=metrics.expected_wait,
         expected_staff_wait=metrics.expected_staff_wait,

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, emails
 from ..errors import DomainError
 from ..forms import LoginForm, RegisterForm
 from . import show_error
@@ -31,6 +31,8 @@ def register():
             show_error(error, form)
         else:
             login_user(user)
+            if user.email:  # nothing is sent to it until its confirmation link is followed
+                _send_confirmation(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/register.html", form=form)
@@ -59,3 +61,10 @@ def logout():
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
+
+
+def _send_confirmation(user) -> None:
+    try:
+        emails.request_verification(user, user.email)
+    except DomainError as error:
+        flash(str(error.message), "error")

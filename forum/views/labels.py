@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 
+from .. import mail_compose
 from ..forms import CONTACT_CHOICES, DEVICE_CHOICES
 
 FINDINGS = {
@@ -38,19 +39,8 @@ ROLES = {
     "staff": _l("Staff"),
     "admin": _l("Admin"),
 }
-NOTIFICATIONS = {
-    "reply": _l("%(actor)s replied to “%(title)s”"),
-    "asker_reply": _l("%(actor)s, who asked “%(title)s”, added a reply"),
-    "accepted": _l("Your answer in “%(title)s” was accepted by %(actor)s"),
-    "solved": _l("Your question “%(title)s” is marked solved by %(actor)s"),
-    "escalated": _l("Your question “%(title)s” was moved to private support"),
-    "ticket_reply": _l("Staff replied to your private ticket “%(title)s”"),
-    "ticket_status": _l("Your ticket “%(title)s” changed status"),
-    "made_public": _l("Your ticket “%(title)s” is public again"),
-    "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
-    "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
-    "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
-}
+# One list of what each notification says, shared with the e-mails.
+NOTIFICATIONS = mail_compose.NOTIFICATIONS
 
 
 def notification_text(note) -> str:
