@@ -308,6 +308,8 @@ class SimilarForm(GuardedForm):
     """The title typed on the ask page, sent as it is typed (POST: never in a URL)."""
 
     title = StringField(_l("Title"), validators=[Length(max=200)])
+
+
 class ForgotPasswordForm(GuardedForm):
     identifier = StringField(
         _l("Username or e-mail address"), validators=[DataRequired(), Length(max=254)]

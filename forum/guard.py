@@ -48,6 +48,14 @@ UNGUARDED = {
     "search_outbox.kind": "'post' or 'thread', chosen by code",
     "flags.reason": "one of the FlagReason values, checked by moderation",
     "flags.outcome": "'dismissed' or 'removed', chosen by code",
+    "email_preferences.category": "one of the notification categories, chosen by code",
+    "email_preferences.mode": "off, immediately or daily, checked by the form's choices",
+    "mail_outbox.kind": "the kind of message, chosen by code",
+    "mail_outbox.claimed_by": "the sending worker's id",
+    "mail_outbox.last_error": "the SMTP server's reply to a failed delivery",
+    "mail_outbox.payload": "JSON of ids and addresses; the addresses were checked where typed",
+    "mail_requests.client": "a hash of the client address",
+    "mail_requests.kind": "reset or verify, chosen by code",
 }
 
 

@@ -402,6 +402,8 @@ class RatingCredit(db.Model):
 
     rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
 class MailOutbox(db.Model):
     """An e-mail to send, written in the transaction of the event it reports (design rule 14).
     It holds what to send, not the text: the message is composed when it is sent (visibility

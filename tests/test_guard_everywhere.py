@@ -55,6 +55,14 @@ NOT_TEXT = (BooleanField, DateTimeLocalField, PasswordField, RadioField, SelectF
 # String/Text columns nobody can write free text into; must match guard.UNGUARDED, which the
 # flush listener skips. Every other String/Text column is user text and needs a proof below.
 NOT_USER_WRITABLE = {
+    "email_preferences.category",
+    "email_preferences.mode",
+    "mail_outbox.kind",
+    "mail_outbox.claimed_by",
+    "mail_outbox.last_error",
+    "mail_outbox.payload",
+    "mail_requests.client",
+    "mail_requests.kind",
     "users.username_key",  # derived from the username (checked)
     "users.password_hash",  # argon2 hash
     "users.role",  # Role value
@@ -226,6 +234,10 @@ ROUTES = {
                               lambda w: {**OPEN_TICKET, "username": w.member.username}),
     "FlagForm.*": _form(STAFF, lambda w: f"/p/{w.answer.id}/report",
                         lambda w: f"/p/{w.answer.id}/report", _const({"reason": "scam"})),
+    "ForgotPasswordForm.*": _form(None, _const("/password/forgot"), _const("/password/forgot"),
+                                  _const({})),
+    "EmailAddressForm.*": _form(MEMBER, _const("/settings/email/address"),
+                                _const("/settings/email"), _const({"password": ""})),
     "SearchForm.*": lambda w, field: (None, "get", "/search", None, {field: PHRASE}, 422),
     "SimilarForm.*": _form(MEMBER, _const("/search/similar.json"), _const("/ask"), _const({})),
 }  # fmt: skip

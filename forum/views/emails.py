@@ -30,7 +30,7 @@ def forgot_password():
         flash(_("If that account has a confirmed e-mail address, a reset link is on its way. "
                 "It works once, for about an hour."), "success")  # fmt: skip
         return redirect(url_for("auth.login"))
-    return render_template("emails/forgot.html", form=form)
+    return render_template("emails/forgot.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
