@@ -57,6 +57,14 @@ def limits(app):
     limiter.reset()
 
 
+@pytest.fixture
+def staff_2fa(app):
+    """Require two-factor authentication of staff for one test, as in production."""
+    app.config["FORUM_STAFF_2FA"] = True
+    yield
+    app.config["FORUM_STAFF_2FA"] = False
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
@@ -71,6 +79,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             **LOOSE_LIMITS,
             "FORUM_SEARCH_DIR": str(instance / "search"),
             "FORUM_SEARCH_POLL_SECONDS": 0,
+            # Staff log in with a password only here; tests/test_twofactor.py turns the
+            # two-factor requirement on (with the `staff_2fa` fixture) and tests it.
+            "FORUM_STAFF_2FA": False,
         }
     )
     app.test_client_class = IsolatedClient

@@ -25,7 +25,7 @@ from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
-from . import labels, pagecache
+from . import labels, pagecache, sessions
 
 E = TypeVar("E", bound=Enum)
 
@@ -44,15 +44,18 @@ def register(app: Flask) -> None:
         categories,
         main,
         moderation,
+        publication,
         search,
         staff,
         threads,
         tickets,
+        twofactor,
         users,
     )  # fmt: skip
 
     blueprints = (
         main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+        twofactor, publication,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -61,6 +64,7 @@ def register(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
+    sessions.install(app)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
@@ -145,6 +149,9 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["FORUM_HSTS"]:  # when TLS ends at a proxy that does not send it
+        seconds = current_app.config["FORUM_HSTS_SECONDS"]
+        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
     # Pages differ by language (browser or cookie) and by who is logged in.
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")

@@ -46,6 +46,14 @@ NOTIFICATIONS = {
     "ticket_reply": _l("Staff replied to your private ticket “%(title)s”"),
     "ticket_status": _l("Your ticket “%(title)s” changed status"),
     "made_public": _l("Your ticket “%(title)s” is public again"),
+    "publish_proposed": _l(
+        "Staff ask whether your ticket “%(title)s” may become public: review it"
+    ),
+    "publish_agreed": _l("%(actor)s agreed to make the ticket “%(title)s” public"),
+    "publish_declined": _l("%(actor)s wants to keep the ticket “%(title)s” private"),
+    "answer_published": _l(
+        "Staff published their answer to “%(title)s” as a new public question; your posts stay private"
+    ),
     "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
     "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
