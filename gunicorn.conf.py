@@ -25,3 +25,9 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 errorlog = "-"
 # Only the proxy in front may set X-Forwarded-*; the app trusts FORUM_PROXY_HOPS of them.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No software banner: gunicorn names itself in every response's Server header. This file is
+# read in the master before workers fork, so the workers inherit the neutral name.
+import gunicorn.http.wsgi  # noqa: E402
+
+gunicorn.http.wsgi.SERVER = "forum"

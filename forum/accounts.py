@@ -1,6 +1,7 @@
 """Accounts: register, authenticate, passwords, profiles, roles and suspension.
 
-Domain functions take the actor explicitly; imports permissions, events, models, extensions.
+Domain functions take the actor explicitly; imports permissions, events, models, extensions,
+passwords (hashing, strength), throttle (log-in attempts) and lookalikes (confusable names).
 """
 
 from __future__ import annotations
@@ -9,23 +10,17 @@ import re
 import unicodedata
 from zoneinfo import available_timezones
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import permissions
+from . import lookalikes, passwords, permissions, throttle
 from .errors import DomainError
 from .events import audit
 from .extensions import db
 from .models import ROLE_RANK, Role, User
 
-# OWASP's argon2id floor (t=2, m=19 MiB): ~25 ms per hash here, against ~150 ms for the
-# library defaults (measured.md).
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
+HASHER = passwords.HASHER
 USERNAME_RE = re.compile(r"^[\w.-]{2,32}$")
 # Words that make a name look official, checked after folding (see fold_name).
 STAFF_WORDS = (
@@ -38,7 +33,6 @@ CONFUSABLES = str.maketrans(
      "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
      "ӏ": "l", "ο": "o", "α": "a", "ι": "i", "ν": "v", "κ": "k", "τ": "t", "l": "i"}
 )  # fmt: skip
-DUMMY_HASH = HASHER.hash("timing-equaliser-for-unknown-users")
 
 
 def username_key(name: str) -> str:
@@ -58,21 +52,29 @@ def is_reserved(name: str) -> bool:
     folded = fold_name(name)
     brands = current_app.config["FORUM_BRAND_NAMES"]
     words = (*STAFF_WORDS, *brands)
-    return any(fold_name(word) in folded for word in words)
+    return any(fold_name(word) in folded or lookalikes.contains_word(name, word) for word in words)
 
 
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return passwords.hash_password(password)
 
 
-def _check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
+def _check_password_rules(password: str, username: str = "") -> None:
+    passwords.check(password, user_inputs=(username,) if username else ())
+
+
+def _check_lookalike(name: str) -> None:
+    """Refuse a mixed-script name, or one a reader cannot tell from a volunteer's or staff's."""
+    if lookalikes.is_mixed_script(name):
         raise DomainError(
-            _l("Use at least %(n)d characters for your password.", n=MIN_PASSWORD),
-            field="password",
+            _l("Please write your name in one script (Chinese with Latin letters is fine)."),
+            field="username",
         )
-    if len(password) > MAX_PASSWORD:
-        raise DomainError(_l("That password is too long."), field="password")
+    if lookalikes.collides_with(name, lookalikes.protected_users()):
+        raise DomainError(
+            _l("That name looks like a staff member's or volunteer's. Please choose another."),
+            field="username",
+        )
 
 
 def _check_username(name: str, *, allow_reserved: bool) -> str:
@@ -87,6 +89,8 @@ def _check_username(name: str, *, allow_reserved: bool) -> str:
             _l("That name looks like staff or the wallet's brand. Please choose another."),
             field="username",
         )
+    if not allow_reserved:
+        _check_lookalike(name)
     key = username_key(name)
     if db.session.scalar(select(User.id).where(User.username_key == key)) is not None:
         raise DomainError(_l("That name is taken."), field="username")
@@ -101,10 +105,13 @@ def register(
     locale: str | None = None,
     role: Role = Role.MEMBER,
     allow_reserved: bool = False,
+    demo: bool = False,
 ) -> User:
-    """Create an account; reserved names only through the operator's CLI."""
+    """Create an account; reserved names only through the operator's CLI, weak passwords only
+    for the demo content (its password is printed for everyone anyway)."""
     name = _check_username(username, allow_reserved=allow_reserved)
-    _check_password_rules(password)
+    if not demo:
+        _check_password_rules(password, name)
     user = User(
         username=name,
         username_key=username_key(name),
@@ -118,16 +125,19 @@ def register(
     return user
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The user these credentials belong to, or None (same cost either way)."""
-    user = db.session.scalar(select(User).where(User.username_key == username_key(username)))
-    try:
-        HASHER.verify(user.password_hash if user else DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+def authenticate(
+    username: str, password: str, *, address: str = "", known_device: bool = False
+) -> User | None:
+    """The user these credentials belong to, or None (same cost either way); raises
+    throttle.Throttled after too many failures (see forum/throttle.py)."""
+    key = username_key(username)
+    throttle.check(throttle.PASSWORD, key, address, known_device=known_device)
+    user = db.session.scalar(select(User).where(User.username_key == key))
+    ok = passwords.verify(user.password_hash if user else None, password)
+    throttle.record(throttle.PASSWORD, key, address, succeeded=ok)
+    if not ok or user is None:
         return None
-    if user is None:
-        return None
-    if HASHER.check_needs_rehash(user.password_hash):
+    if passwords.needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
@@ -141,11 +151,9 @@ def end_sessions(user: User) -> None:
 
 def change_password(actor: User, current: str, new: str) -> None:
     """Change one's own password; all other sessions end."""
-    try:
-        HASHER.verify(actor.password_hash, current)
-    except (VerificationError, InvalidHashError):
-        raise DomainError(_l("Your current password is not right."), field="current") from None
-    _check_password_rules(new)
+    if not passwords.verify(actor.password_hash, current):
+        raise DomainError(_l("Your current password is not right."), field="current")
+    _check_password_rules(new, actor.username)
     actor.password_hash = hash_password(new)
     actor.session_version = (actor.session_version or 0) + 1
     audit(actor, "password_change", actor)
@@ -177,10 +185,28 @@ def set_locale(user: User, locale: str) -> None:
 def set_role(actor: User, target: User, role: str) -> None:
     """Give someone a new role; every change is audited."""
     permissions.require(permissions.can_change_role(actor, target, role))
+    _check_promotion(target, Role(role))
     old = target.role
     target.role = Role(role)
     audit(actor, "role_change", target, old=old, new=role)
     db.session.commit()
+
+
+def _check_promotion(target: User, role: Role) -> None:
+    """A name that active accounts imitate cannot become a verified one: deal with those first."""
+    if role == Role.MEMBER or target.role != Role.MEMBER:
+        return
+    others = lookalikes.everyone_like(target.username, exclude_id=target.id)
+    if others:
+        names = ", ".join(sorted(u.username for u in others)[:5])
+        raise DomainError(
+            _l(
+                "Accounts with look-alike names exist (%(names)s). Suspend them first, so "
+                "nobody can pass for this volunteer or staff member.",
+                names=names,
+            ),
+            field="role",
+        )
 
 
 def set_suspended(actor: User, target: User, suspended: bool) -> None:
@@ -209,6 +235,10 @@ def list_users(actor: User, *, page: int, query: str = "", role: str = ""):
     return db.paginate(stmt, page=page, per_page=50, error_out=False)
 
 
+def find_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     permissions.require_visible(user is not None)
@@ -217,6 +247,7 @@ def get_user(user_id: int) -> User:
 
 def operator_set_role(target: User, role: Role) -> None:
     """The operator's override from the command line (audited without an actor)."""
+    _check_promotion(target, role)
     old = target.role
     target.role = role
     audit(None, "role_change", target, old=old, new=role, by="cli")
@@ -226,7 +257,7 @@ def operator_set_role(target: User, role: Role) -> None:
 def operator_set_password(target: User, password: str, *, by: str = "cli") -> None:
     """A reset without the old password, from the operator's command line or a checked e-mail
     link (emails.user_for_reset): new password, every session ends; audited."""
-    _check_password_rules(password)
+    _check_password_rules(password, target.username)
     target.password_hash = hash_password(password)
     target.session_version = (target.session_version or 0) + 1
     audit(None, "password_reset", target, by=by)

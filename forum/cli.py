@@ -11,7 +11,18 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from . import accounts, categories, demo, emails, inbound, mail, markup, search_outbox
+from . import (
+    accounts,
+    categories,
+    demo,
+    emails,
+    inbound,
+    lookalikes,
+    mail,
+    markup,
+    search_outbox,
+    twofactor,
+)
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
@@ -71,8 +82,34 @@ def set_role(name: str, role: str) -> None:
     user = accounts.find_by_name(name)
     if user is None:
         raise click.ClickException(f"No user named {name!r}.")
-    accounts.operator_set_role(user, Role(role))
+    try:
+        accounts.operator_set_role(user, Role(role))
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
     click.echo(f"{user.username} is now {role}.")
+
+
+@forum.command("lookalikes")
+def list_lookalikes() -> None:
+    """List accounts whose names look like a volunteer's or staff member's (exit 1 if any)."""
+    pairs = lookalikes.all_collisions()
+    for imitator, protected in pairs:
+        state = " (suspended)" if imitator.is_suspended else ""
+        click.echo(f"{imitator.id}\t{imitator.username}{state}\tlooks like\t{protected.username}")
+    click.echo(f"{len(pairs)} look-alike account(s).")
+    if pairs:
+        sys.exit(1)
+
+
+@forum.command("reset-2fa")
+@click.argument("name")
+def reset_two_factor(name: str) -> None:
+    """Turn off an account's two-factor authentication (lost phone); audited, sessions end."""
+    user = accounts.find_by_name(name)
+    if user is None:
+        raise click.ClickException(f"No user named {name!r}.")
+    twofactor.operator_reset(user)
+    click.echo(f"Two-factor authentication is off for {user.username}; they enrol again at log-in.")
 
 
 @forum.command("seed-demo")

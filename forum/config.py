@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,27 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_ACCEPT_RATE_LIMIT": "20 per hour",
     "FORUM_POST_RATE_LIMIT": "30 per hour",
     "FORUM_LOGIN_RATE_LIMIT": "10 per minute",
+    # The log-in throttle, counted in the database (forum/throttle.py explains the design):
+    # failed attempts within the window per (account, address), per address, and per account
+    # from devices that never logged in to it.
+    "FORUM_LOGIN_WINDOW_MINUTES": 15,
+    "FORUM_LOGIN_PAIR_MAX": 5,
+    "FORUM_LOGIN_ADDRESS_MAX": 30,
+    "FORUM_LOGIN_ACCOUNT_MAX": 20,
+    # Minimum zxcvbn score (0-4) of a new password; 3 = "safely unguessable" for slow hashes.
+    "FORUM_PASSWORD_MIN_SCORE": 3,
+    # Sessions end after this long without a request, and this long after log-in whatever
+    # happens; "keep me logged in" lasts FORUM_REMEMBER_DAYS (at most 30).
+    "FORUM_SESSION_IDLE_MINUTES": 120,
+    "FORUM_SESSION_MAX_HOURS": 24,
+    "FORUM_REMEMBER_DAYS": 30,
+    # Staff and admins must use two-factor authentication (TOTP) before any staff page.
+    "FORUM_STAFF_2FA": True,
+    # Role changes and returning a ticket to public need the password or a code this recently.
+    "FORUM_REAUTH_MINUTES": 10,
+    # Send Strict-Transport-Security from the app (when TLS ends at a proxy that does not).
+    "FORUM_HSTS": False,
+    "FORUM_HSTS_SECONDS": 31536000,
     # Number of proxies in front of the app (X-Forwarded-* hops trusted by ProxyFix).
     "FORUM_PROXY_HOPS": 0,
     # --- e-mail (forum/mail.py; docs/deploy.md) ---
@@ -137,6 +159,8 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["REMEMBER_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_key(instance)
+    days = max(1, min(int(config["FORUM_REMEMBER_DAYS"]), 30))
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=days)
 
 
 def _development_key(instance: Path) -> str:

@@ -40,7 +40,7 @@ def _user(name: str, role: Role, password: str, bio: str) -> User:
     existing = accounts.find_by_name(name)
     if existing is not None:
         return existing
-    user = accounts.register(name, password, role=role, allow_reserved=True)
+    user = accounts.register(name, password, role=role, allow_reserved=True, demo=True)
     user.bio = bio
     user.created_at = utcnow() - timedelta(days=200)
     return user

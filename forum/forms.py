@@ -106,6 +106,33 @@ class LoginForm(GuardedForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
+class TwoFactorForm(GuardedForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ReauthForm(GuardedForm):
+    secret = PasswordField(
+        _l("Password or code"),
+        validators=[DataRequired(), Length(max=1024)],
+        description=_l("Your password, or the 6 digits your authenticator app shows."),
+    )
+
+
+class PublishAnswerForm(GuardedForm):
+    post = SelectField(_l("Staff answer to publish"), validators=[DataRequired()])
+    title = StringField(_l("Public title"), validators=[DataRequired(), Length(max=200)])
+    question = TextAreaField(
+        _l("The question, in your words"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("Nothing the asker wrote is published: describe the problem generally."),
+    )
+
+
 class RegisterForm(GuardedForm):
     username = StringField(
         _l("Username"),

@@ -33,6 +33,8 @@ KIND_CATEGORY = {
     "watch": "watch", "mention": "mention", "escalated": "ticket", "ticket_opened": "ticket",
     "ticket_status": "ticket", "ticket_reply": "ticket", "made_public": "ticket",
     "ticket_assigned": "staff", "ticket_asker_reply": "staff",
+    "publish_proposed": "ticket", "answer_published": "ticket",
+    "publish_agreed": "staff", "publish_declined": "staff",
 }  # fmt: skip
 NOTIFICATIONS = {
     "reply": _l("%(actor)s replied to “%(title)s”"),
@@ -43,6 +45,14 @@ NOTIFICATIONS = {
     "ticket_reply": _l("Staff replied to your private ticket “%(title)s”"),
     "ticket_status": _l("Your ticket “%(title)s” changed status"),
     "made_public": _l("Your ticket “%(title)s” is public again"),
+    "publish_proposed": _l(
+        "Staff ask whether your ticket “%(title)s” may become public: review it"
+    ),
+    "publish_agreed": _l("%(actor)s agreed to make the ticket “%(title)s” public"),
+    "publish_declined": _l("%(actor)s wants to keep the ticket “%(title)s” private"),
+    "answer_published": _l(
+        "Staff published their answer to “%(title)s” as a new public question; your posts stay private"
+    ),
     "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
     "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),

@@ -96,6 +96,11 @@ class User(db.Model):
     is_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # TOTP two-factor (forum/twofactor.py): the base32 secret is set at enrolment and is in
+    # force once confirmed (totp_enabled_at); the last accepted time step refuses a replay.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # Flask-Login protocol; the session carries "id:version" so a stale cookie is refused.
     is_authenticated = True
@@ -274,6 +279,9 @@ class Ticket(db.Model):
     opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     first_staff_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Staff proposed returning the ticket to public; nothing changes until the asker agrees.
+    publish_proposed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    publish_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     thread: Mapped[Thread] = relationship(back_populates="ticket")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -467,3 +475,34 @@ class ThreadWatch(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginAttempt(db.Model):
+    """One password or second-step attempt, kept a day: the log-in throttle counts these
+    (in the database, so every worker and host sees the same counts)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_account", "kind", "account_key", "created_at"),
+        Index("ix_login_attempts_address", "kind", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # "password" or "totp"
+    account_key: Mapped[str] = mapped_column(String(64))  # username_key as typed
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -258,7 +258,7 @@ def can_view_notes(user: Actor, thread: Thread) -> bool:
 
 
 def can_make_public(user: Actor, thread: Thread) -> bool:
-    """Only staff return a ticket to public view (after redacting what was sensitive)."""
+    """Staff propose returning a ticket to public, or publish only their own answer."""
     return can_manage_ticket(user, thread)
 
 
@@ -270,6 +270,18 @@ def can_rate(user: Actor, thread: Thread) -> bool:
         ticket = thread.ticket
         return ticket is not None and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
     return thread.accepted_post_id is not None or thread.asker_confirmed_at is not None
+
+
+def can_consent_publication(user: Actor, thread: Thread) -> bool:
+    """Only the asker agrees to (or declines) a proposal to make their ticket public."""
+    ticket = thread.ticket
+    return (
+        _active(user)
+        and _is_asker(user, thread)
+        and thread.is_private
+        and ticket is not None
+        and ticket.publish_proposed_at is not None
+    )
 
 
 def can_search_private(user: Actor) -> bool:
@@ -298,6 +310,11 @@ def can_change_role(actor: Actor, target: User, role: str) -> bool:
 def can_suspend(actor: Actor, target: User) -> bool:
     """Staff suspend people of a lower role than their own."""
     return _active(actor) and actor.is_staff and actor.id != target.id and target.rank < actor.rank
+
+
+def can_reset_two_factor(actor: Actor, target: User) -> bool:
+    """Admins turn off someone else's two-factor authentication (a lost phone)."""
+    return _active(actor) and actor.is_admin and actor.id != target.id
 
 
 def can_list_users(user: Actor) -> bool:

@@ -1,5 +1,5 @@
 """Private tickets: escalate a thread, ask privately, the staff workflow (status, assignee,
-priority, internal notes), the asker's rating, and return to public. Imports permissions,
+priority, internal notes), the asker's rating (returning to public: forum/publications.py). Imports permissions,
 posting, events, search_outbox, models.
 
 Privacy fails closed: the database says "private" in one commit before anything else runs;
@@ -185,17 +185,6 @@ def notes(actor: User, thread: Thread) -> list[TicketNote]:
         .order_by(TicketNote.id)
     )
     return list(db.session.scalars(stmt))
-
-
-def make_public(actor: User, thread: Thread) -> None:
-    """Return a ticket to public view after staff redacted what was sensitive; audited."""
-    permissions.require(permissions.can_make_public(actor, thread))
-    thread.is_private = False
-    thread.ticket.status = TicketStatus.CLOSED
-    index_later("thread", thread.id)
-    audit(actor, "make_public", thread)
-    notify(thread.author_id, "made_public", actor=actor, thread=thread)
-    db.session.commit()
 
 
 def queue(

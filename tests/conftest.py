@@ -61,6 +61,14 @@ def limits(app):
     limiter.reset()
 
 
+@pytest.fixture
+def staff_2fa(app):
+    """Require two-factor authentication of staff for one test, as in production."""
+    app.config["FORUM_STAFF_2FA"] = True
+    yield
+    app.config["FORUM_STAFF_2FA"] = False
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
@@ -78,6 +86,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Tests deliver mail explicitly (mail.send_all) so they can assert on it.
             "FORUM_MAIL_DELIVERY": "worker",
             "FORUM_BASE_URL": "http://forum.test",
+            # Staff log in with a password only here; tests/test_twofactor.py turns the
+            # two-factor requirement on (with the `staff_2fa` fixture) and tests it.
+            "FORUM_STAFF_2FA": False,
         }
     )
     app.test_client_class = IsolatedClient

@@ -15,13 +15,14 @@ FORUM = ROOT / "forum"
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
     "notifications", "discovery", "ratings", "trends", "emails", "inbound",
+    "twofactor", "publications",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
     "permissions", "safety", "safety_phrases", "safety_english", "safety_chinese", "safety_keys",
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
-    "mail", "mail_compose", "mail_tokens",
+    "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -90,6 +90,9 @@ TABLE = {
     ("can_view_notes", "open"): [N, N, N, N, N, N, N],
     ("can_make_public", "private"): [N, N, N, N, N, Y, Y],
     ("can_make_public", "open"): [N, N, N, N, N, N, N],
+    # no proposal yet: nobody consents (the proposed case is tested below)
+    ("can_consent_publication", "private"): [N, N, N, N, N, N, N],
+    ("can_consent_publication", "open"): [N, N, N, N, N, N, N],
 }
 
 POST_TABLE = {
@@ -252,6 +255,7 @@ def test_every_predicate_has_rows():
         "can_view_metrics",
         "can_view_ratings_of",
         "can_start_thread",
+        "can_reset_two_factor",
     }  # fmt: skip  (these have their own tests below or in test_http_*)
     assert set(P.PREDICATES) <= covered, set(P.PREDICATES) - covered
 
@@ -279,6 +283,22 @@ def test_profiles_and_suspension(ctx):
     assert P.can_edit_profile(admin, member)
     assert P.can_suspend(staff, member) and not P.can_suspend(staff, admin)
     assert not P.can_suspend(member, other)
+
+
+def test_only_the_asker_consents_to_a_proposed_publication(ctx):
+    from datetime import datetime
+
+    thread = thread_in("private")
+    thread.ticket.publish_proposed_at = datetime(2026, 1, 1)
+    allowed = {who: P.can_consent_publication(actor(who), thread) for who in ROLES}
+    assert allowed == {who: who == ASKER for who in ROLES}
+
+
+def test_only_admins_reset_someone_elses_two_factor(ctx):
+    target = User(id=50, username="t", role=Role.STAFF, is_suspended=False)
+    assert P.can_reset_two_factor(actor(ADMIN), target)
+    assert not P.can_reset_two_factor(actor(STAFF), target)
+    assert not P.can_reset_two_factor(actor(ADMIN), actor(ADMIN))
 
 
 def test_deleted_post_only_for_staff(ctx):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from forum import notifications, search_outbox, threads, tickets
+from forum import notifications, publications, search_outbox, threads, tickets
 from forum.extensions import db
 from forum.models import AuditEntry, Notification, Role, SearchOutbox, Thread, TicketStatus
 from forum.posting import SecretRefused
@@ -143,8 +143,10 @@ def test_return_to_public(world, client):
     thread, asker, _replier, staff = world
     tickets.escalate(staff, thread, "account_data")
     with pytest.raises(Forbidden):
-        tickets.make_public(asker, thread)
-    tickets.make_public(staff, thread)
+        publications.propose(asker, thread)
+    publications.propose(staff, thread)
+    assert thread.is_private  # nothing changes before the asker agrees
+    publications.consent(asker, thread)
     assert not thread.is_private
     assert client.get(f"/t/{thread.id}").status_code == 200
     search_outbox.sync()

@@ -28,7 +28,7 @@ from ..errors import DomainError
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
-from . import accesslog, labels, pagecache
+from . import accesslog, labels, pagecache, sessions
 
 E = TypeVar("E", bound=Enum)
 
@@ -48,17 +48,19 @@ def register(app: Flask) -> None:
         emails,
         main,
         moderation,
+        publication,
         ratings,
         search,
         staff,
         threads,
         tickets,
+        twofactor,
         users,
     )  # fmt: skip
 
     blueprints = (
         main, auth, emails, users, categories, threads, answers, tickets, ratings, search, staff,
-        moderation, admin,
+        moderation, admin, twofactor, publication,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -70,6 +72,7 @@ def register(app: Flask) -> None:
     accesslog.install()
     app.request_class = CleanRequest
     app.url_value_preprocessor(clean_url_values)
+    sessions.install(app)
     app.after_request(security_headers)
     app.after_request(refused_status)
     app.register_error_handler(HTTPException, http_error)
@@ -159,6 +162,9 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["FORUM_HSTS"]:  # when TLS ends at a proxy that does not send it
+        seconds = current_app.config["FORUM_HSTS_SECONDS"]
+        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
     # Pages differ by language (browser or cookie) and by who is logged in.
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")

@@ -12,6 +12,7 @@ from ..forms import CategoryForm, SearchForm
 from . import page_arg, show_error
 from .labels import role_label
 from .safe_next import safe_next
+from .sessions import recent_auth_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,11 +28,16 @@ def users():
 
 @bp.post("/users/<int:user_id>/role")
 @login_required
+@recent_auth_required
 def set_role(user_id: int):
     target = accounts.get_user(user_id)
-    accounts.set_role(current_user, target, request.form.get("role", ""))
-    flash(_("%(name)s is now %(role)s.", name=target.username, role=role_label(target.role)),
-          "success")  # fmt: skip
+    try:
+        accounts.set_role(current_user, target, request.form.get("role", ""))
+    except DomainError as error:
+        show_error(error)
+    else:
+        flash(_("%(name)s is now %(role)s.", name=target.username, role=role_label(target.role)),
+              "success")  # fmt: skip
     return redirect(safe_next(request.form.get("next")) or url_for("admin.users"))
 
 

@@ -72,18 +72,6 @@ def add_note(thread_id: int):
     return redirect(_thread_url(thread) + "#notes")
 
 
-@bp.route("/t/<int:thread_id>/publish", methods=["GET", "POST"])
-@login_required
-def publish(thread_id: int):
-    thread = threads.get_thread(current_user, thread_id)
-    permissions.require(permissions.can_make_public(current_user, thread))
-    if request.method == "POST":
-        tickets.make_public(current_user, thread)
-        flash(_("The thread is public again."), "success")
-        return redirect(_thread_url(thread))
-    return render_template("tickets/publish.html", thread=thread)
-
-
 @bp.get("/tickets")
 @login_required
 def queue():
