@@ -56,6 +56,11 @@ UNGUARDED = {
     "mail_outbox.payload": "JSON of ids and addresses; the addresses were checked where typed",
     "mail_requests.client": "a hash of the client address",
     "mail_requests.kind": "reset or verify, chosen by code",
+    "login_attempts.kind": "password or totp, chosen by code",
+    "login_attempts.address": "the client's IP address",
+    "login_attempts.account_key": "the name typed at log-in; the log-in form refuses a secret first",
+    "recovery_codes.code_hash": "a hash of a generated code",
+    "users.totp_secret": "a generated base32 secret",
 }
 
 

@@ -55,6 +55,11 @@ NOT_TEXT = (BooleanField, DateTimeLocalField, PasswordField, RadioField, SelectF
 # String/Text columns nobody can write free text into; must match guard.UNGUARDED, which the
 # flush listener skips. Every other String/Text column is user text and needs a proof below.
 NOT_USER_WRITABLE = {
+    "login_attempts.kind",
+    "login_attempts.address",
+    "login_attempts.account_key",
+    "recovery_codes.code_hash",
+    "users.totp_secret",
     "email_preferences.category",
     "email_preferences.mode",
     "mail_outbox.kind",
@@ -143,13 +148,14 @@ def world(ctx, login):
         member, cat, title="My balance is missing", body="Please check my account balance."
     )
     tickets.add_note(staff, ticket, "Asked the asker for the transaction id.")
+    staff_reply = threads.reply(staff, ticket, "Fees depend on the network's load.")
     tickets.update(staff, ticket, status="resolved")
     ratings.dismiss(member, ticket)  # a ratings row exists (rated later or not at all)
     moderation.flag(member, answer, "spam", "Looks like an advert.")
     question = threads.question_of(thread)
     return SimpleNamespace(
         cat=cat, member=member, staff=staff, admin=admin, thread=thread, answer=answer,
-        ticket=ticket, question=question, login=login,
+        ticket=ticket, question=question, login=login, staff_reply=staff_reply,
     )  # fmt: skip
 
 
@@ -238,6 +244,12 @@ ROUTES = {
                                   _const({})),
     "EmailAddressForm.*": _form(MEMBER, _const("/settings/email/address"),
                                 _const("/settings/email"), _const({"password": ""})),
+    "TwoFactorForm.*": _form(STAFF, _const("/account/two-factor"), _const("/account/two-factor"),
+                             _const({})),
+    "PublishAnswerForm.*": _form(STAFF, lambda w: f"/t/{w.ticket.id}/publish/answer",
+                                 lambda w: f"/t/{w.ticket.id}/publish",
+                                 lambda w: {"post": str(w.staff_reply.id), "title": "About fees",
+                                            "question": "How are fees computed?"}),
     "SearchForm.*": lambda w, field: (None, "get", "/search", None, {field: PHRASE}, 422),
     "SimilarForm.*": _form(MEMBER, _const("/search/similar.json"), _const("/ask"), _const({})),
 }  # fmt: skip
