@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # Every setting the forum reads, with its default. Env vars FORUM_<NAME> override these
 # (FORUM_DATABASE_URL and FORUM_SECRET_KEY map to the Flask names below).
@@ -46,6 +47,14 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_LOGIN_RATE_LIMIT": "10 per minute",
     # Number of proxies in front of the app (X-Forwarded-* hops trusted by ProxyFix).
     "FORUM_PROXY_HOPS": 0,
+    # The canonical address of the forum ("https://forum.example.com", no trailing path).
+    # Absolute links (Atom feeds) are built from it, never from the request's Host header.
+    # Required in production; development defaults to http://localhost:5000.
+    "FORUM_BASE_URL": None,
+    # Host names a request may name (Host / X-Forwarded-Host); anything else answers 400.
+    # Empty: the base URL's host (plus localhost and 127.0.0.1 in development).
+    # A name starting with "." also allows its subdomains. Env: FORUM_TRUSTED_HOSTS=a,b
+    "TRUSTED_HOSTS": [],
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "LANGUAGES": ["en", "zh"],
@@ -63,7 +72,12 @@ ENV_ALIASES = {
     "FORUM_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "FORUM_SECRET_KEY": "SECRET_KEY",
     "FORUM_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "FORUM_TRUSTED_HOSTS": "TRUSTED_HOSTS",
 }
+# FORUM_* variables read by tooling, not settings: create_app's instance path, the test
+# suite's database and browser.
+NOT_SETTINGS = frozenset({"FORUM_INSTANCE_PATH", "FORUM_TEST_DATABASE_URL", "FORUM_CHROMIUM"})
+DEVELOPMENT_BASE_URL = "http://localhost:5000"
 
 
 class ConfigError(RuntimeError):
@@ -83,13 +97,20 @@ def _coerce(raw: str, default: Any) -> Any:
 
 
 def from_environ(environ: dict[str, str]) -> dict[str, Any]:
-    """The FORUM_* variables of an environment, as typed settings."""
+    """The FORUM_* variables of an environment, as typed settings; an unknown name (a typo
+    such as FORUM_EVN) is an error, not silently ignored."""
     found: dict[str, Any] = {}
+    unknown = []
     for key, raw in environ.items():
-        if not key.startswith("FORUM_"):
+        if not key.startswith("FORUM_") or key in NOT_SETTINGS:
             continue
         name = ENV_ALIASES.get(key, key)
-        found[name] = _coerce(raw, DEFAULTS.get(name))
+        if name not in DEFAULTS:
+            unknown.append(key)
+            continue
+        found[name] = _coerce(raw, DEFAULTS[name])
+    if unknown:
+        raise ConfigError(f"Unknown settings in the environment: {', '.join(sorted(unknown))}")
     return found
 
 
@@ -102,6 +123,8 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     if not config.get("FORUM_SEARCH_DIR"):
         config["FORUM_SEARCH_DIR"] = str(instance / "search")
+    if config["FORUM_ENV"] not in ("production", "development"):
+        raise ConfigError("FORUM_ENV must be production or development.")
     if production:
         key = config.get("SECRET_KEY")
         if not key or len(str(key)) < 32:
@@ -110,6 +133,26 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["REMEMBER_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_key(instance)
+    _finish_base_url(config, production)
+
+
+def _finish_base_url(config: dict[str, Any], production: bool) -> None:
+    """Check the canonical base URL and derive the trusted hosts from it when not given."""
+    base = config.get("FORUM_BASE_URL")
+    if not base:
+        if production:
+            raise ConfigError("FORUM_ENV=production needs FORUM_BASE_URL (https://your.forum).")
+        base = DEVELOPMENT_BASE_URL
+    parsed = urlsplit(str(base))
+    odd = parsed.path not in ("", "/") or parsed.query or parsed.fragment
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or odd:
+        raise ConfigError("FORUM_BASE_URL must look like https://forum.example.com")
+    config["FORUM_BASE_URL"] = str(base).rstrip("/")
+    if not config.get("TRUSTED_HOSTS"):
+        hosts = [parsed.hostname]
+        if not production:
+            hosts += ["localhost", "127.0.0.1"]
+        config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
 
 
 def _development_key(instance: Path) -> str:

@@ -324,7 +324,7 @@ def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread,
     """The newest public threads with their questions, for Atom feeds."""
     stmt = (
         select(Thread, Post)
-        .join(Post, (Post.thread_id == Thread.id) & Post.is_question == true())
+        .join(Post, (Post.thread_id == Thread.id) & (Post.is_question == true()))
         .where(permissions.public_threads())
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())

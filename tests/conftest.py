@@ -71,6 +71,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             **LOOSE_LIMITS,
             "FORUM_SEARCH_DIR": str(instance / "search"),
             "FORUM_SEARCH_POLL_SECONDS": 0,
+            "FORUM_BASE_URL": "http://forum.test",
+            "TRUSTED_HOSTS": ["localhost", "forum.test"],
         }
     )
     app.test_client_class = IsolatedClient

@@ -25,9 +25,33 @@ def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
     with pytest.raises(ConfigError):
         create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
                     "SECRET_KEY": "short"})  # fmt: skip
+    with pytest.raises(ConfigError, match="FORUM_BASE_URL"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
+                    "SECRET_KEY": "x" * 40})  # fmt: skip
     app = create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
-                      "SECRET_KEY": "x" * 40, "FORUM_SEARCH_POLL_SECONDS": 0})  # fmt: skip
+                      "SECRET_KEY": "x" * 40, "FORUM_SEARCH_POLL_SECONDS": 0,
+                      "FORUM_BASE_URL": "https://forum.example.com/"})  # fmt: skip
+    assert app.config["FORUM_BASE_URL"] == "https://forum.example.com"
+    assert app.config["TRUSTED_HOSTS"] == ["forum.example.com"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_forum_settings_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORUM_EVN", "production")  # a typo must not run in development mode
+    monkeypatch.setenv("FORUM_THREADS_PER_PAEG", "7")
+    with pytest.raises(ConfigError, match="FORUM_EVN, FORUM_THREADS_PER_PAEG"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_SEARCH_POLL_SECONDS": 0})
+    monkeypatch.delenv("FORUM_EVN")
+    monkeypatch.delenv("FORUM_THREADS_PER_PAEG")
+    monkeypatch.setenv("FORUM_ENV", "prod")
+    with pytest.raises(ConfigError, match="FORUM_ENV"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_SEARCH_POLL_SECONDS": 0})
+
+
+def test_base_url_must_be_an_origin(tmp_path):
+    for bad in ("forum.example.com", "https://forum.example.com/sub", "ftp://x.org"):
+        with pytest.raises(ConfigError, match="FORUM_BASE_URL"):
+            create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_BASE_URL": bad})
 
 
 def test_environment_overrides_defaults(tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .. import notifications, permissions
 from .. import threads as threads_domain
@@ -75,6 +75,7 @@ def register(app: Flask) -> None:
         lang=page_language,
         now=utcnow,
         page_url=page_url,
+        absolute_url=absolute_url,
         os_label=labels.os_label,
         os_choices=labels.os_choices,
         contact_label=labels.contact_label,
@@ -160,6 +161,8 @@ def security_headers(response: Any) -> Any:
 def http_error(error: HTTPException) -> Any:
     if error.code is None or error.code < 400:
         return error
+    if isinstance(error, SecurityError):  # an untrusted Host: no URL can be built for it
+        return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code >= 500:
         db.session.rollback()  # the page below must not trip over the failed transaction
     template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
@@ -191,6 +194,12 @@ def enum_arg(name: str, kind: type[E], default: E) -> E:
 
 def page_arg() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for use outside the page (feeds): the configured FORUM_BASE_URL, never
+    the request's Host header, which a client controls."""
+    return current_app.config["FORUM_BASE_URL"] + url_for(endpoint, **values)
 
 
 def page_url(page: int) -> str:
