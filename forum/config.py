@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_MAX_POST_CHARS": 20000,
     "FORUM_ACCEPT_RATE_LIMIT": "20 per hour",
     "FORUM_POST_RATE_LIMIT": "30 per hour",
+    # Edits re-render Markdown like posts do: limited per account the same way.
+    "FORUM_EDIT_RATE_LIMIT": "60 per hour",
     "FORUM_LOGIN_RATE_LIMIT": "10 per minute",
     # Number of proxies in front of the app (X-Forwarded-* hops trusted by ProxyFix).
     "FORUM_PROXY_HOPS": 0,
@@ -58,6 +60,9 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "LANGUAGES": ["en", "zh"],
+    # Where rate-limit counters live. memory:// counts per worker process (right for one
+    # process: `make run`, tests); production with several workers or hosts needs a shared
+    # store, e.g. redis://host:6379/0 (docs/deploy.md), or each worker allows the full rate.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they are bound to

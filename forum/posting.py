@@ -89,6 +89,12 @@ def check_body(body: str, *, field: str = "body") -> str:
     limit = current_app.config["FORUM_MAX_POST_CHARS"]
     if len(body) > limit:
         raise DomainError(_l("Posts are limited to %(n)d characters.", n=limit), field=field)
+    if markup.table_cells(body) > markup.MAX_TABLE_CELLS:
+        raise DomainError(
+            _l("Tables are limited to %(n)d cells; please shorten or split yours.",
+               n=markup.MAX_TABLE_CELLS),
+            field=field,
+        )  # fmt: skip
     return body
 
 

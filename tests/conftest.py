@@ -40,6 +40,7 @@ class IsolatedClient(FlaskClient):
 LOOSE_LIMITS = {
     "FORUM_ACCEPT_RATE_LIMIT": "10000 per minute",
     "FORUM_POST_RATE_LIMIT": "10000 per minute",
+    "FORUM_EDIT_RATE_LIMIT": "10000 per minute",
     "FORUM_LOGIN_RATE_LIMIT": "10000 per minute",
 }
 

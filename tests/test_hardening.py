@@ -3,10 +3,12 @@ actions that claimed success without doing anything."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
-from forum import create_app, moderation, tickets
+from forum import create_app, moderation, threads, tickets
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Flag, FlagReason, Role, Thread, Ticket
@@ -94,3 +96,34 @@ def test_unknown_moderation_actions_are_refused_with_a_message(ctx, login):
     response = staff.post(f"/staff/reports/{flag.id}", {"action": "nuke"}, follow_redirects=True)
     assert "Unknown moderation action." in response.get_data(as_text=True)
     assert db.session.get(Flag, flag.id).resolved_at is None
+
+
+def test_edits_are_rate_limited_per_account(ctx, login, limits):
+    author = make_user()
+    thread = make_thread(author, make_category())
+    post = make_answer(thread, author, "First version of the answer.")
+    limits(FORUM_EDIT_RATE_LIMIT="2 per hour")
+    browser = login(author)
+    page = f"/p/{post.id}/edit"
+    codes = [browser.post(page, {"body": f"Version {i} of the answer."}, page=page).status_code
+             for i in range(3)]  # fmt: skip
+    assert codes == [302, 302, 429]
+
+
+def test_a_huge_table_is_refused_quickly_with_a_message(ctx, login):
+    author = make_user()
+    thread = make_thread(author, make_category())
+    post = make_answer(thread, author, "A short answer.")
+    columns = 1500
+    table = "|a" * columns + "|\n" + "|-" * columns + "|\n" + "a\n" * 4000  # 20,004 chars
+    started = time.perf_counter()
+    browser = login(author)
+    page = f"/p/{post.id}/edit"
+    response = browser.post(page, {"body": table[:20000]}, page=page)
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 422
+    assert "Tables are limited to 2000 cells" in response.get_data(as_text=True)
+    with pytest.raises(DomainError, match="Tables are limited"):
+        threads.reply(author, thread, table[:20000])
+    fine = "| coin | fee |\n| --- | --- |\n" + "| USDT | 1 |\n" * 50
+    assert "<table>" in threads.reply(author, thread, fine).body_html

@@ -100,6 +100,7 @@ def reply(thread_id: int):
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@per_account("FORUM_EDIT_RATE_LIMIT")
 def edit(post_id: int):
     post = threads.get_post(current_user, post_id)
     permissions.require(permissions.can_edit_post(current_user, post))
