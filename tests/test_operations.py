@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -14,12 +15,13 @@ from forum.config import ConfigError
 from forum.extensions import db
 from forum.models import Role, User, utcnow
 from forum.search import IndexBusy
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, ROOT
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
 
 def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FORUM_BASE_URL", raising=False)
     with pytest.raises(ConfigError):
         create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production"})
     with pytest.raises(ConfigError):
@@ -203,3 +205,15 @@ def test_operator_resets_a_password_from_stdin(app, ctx):
 
     assert accounts.authenticate("forgetful", "a brand new passphrase") is not None
     assert db.session.get(User, user.id).session_version == version + 1
+
+
+def _make_dry_run(target: str) -> str:
+    result = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    return result.stdout
+
+
+def test_only_make_run_seeds_demo_accounts():
+    assert "seed-demo" in _make_dry_run("run")
+    serve = _make_dry_run("serve")
+    assert "gunicorn" in serve and "seed-demo" not in serve and "ensure-categories" in serve
