@@ -59,10 +59,17 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+
+typecheck: setup
+	$(BIN)/python -m mypy
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -68,9 +68,7 @@ CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "ticket
 # Columns of those tables that no public page shows: changing only these (a logout bumps
 # users.session_version, a language choice sets users.locale) keeps the cached pages.
 PRIVATE_COLUMNS = {
-    "users": frozenset(
-        {"email", "password_hash", "locale", "timezone", "session_version", "last_seen_at"}
-    ),
+    "users": frozenset({"email", "password_hash", "locale", "timezone", "session_version"}),
 }
 
 

@@ -1,7 +1,8 @@
 """How text becomes a stored thread or post: length limits, the sensitive-data guard,
 rendering once, the outbound-link mark, counters, ticket bookkeeping and the search outbox
 row. Shared by threads and tickets; imports safety, markup, contacts, events, models.
-Callers check permissions and commit.
+Callers check permissions and commit, except through once(), which commits the submission it
+guards itself (a repeated submit must find the first one's committed post).
 """
 
 from __future__ import annotations
