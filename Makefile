@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: setup run serve test test-fast lint messages db chromium clean
+.PHONY: setup run serve test test-fast lint format typecheck messages db demo chromium clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
@@ -21,18 +21,26 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 
 setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo
 
-# Migrate, create the default categories, load demo content into an empty forum, index it.
+# Absolute links (feeds) and the trusted Host names come from the canonical address.
+run serve: export FORUM_BASE_URL ?= http://$(HOST):$(PORT)
+
+# Migrate, create the default categories, bring the search index up to date.
 db: setup
 	$(FLASK) db upgrade
+	$(FLASK) forum ensure-categories
+	$(FLASK) forum search-sync
+
+# Development only: demo content (with known demo passwords) into an empty forum.
+demo: db
 	$(FLASK) forum seed-demo
 	$(FLASK) forum search-sync
 
-
-run: db
+run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Production-style: gunicorn with the settings in gunicorn.conf.py.
+# Production-style: gunicorn with the settings in gunicorn.conf.py. Never seeds demo accounts:
+# create the first admin with `flask --app wsgi forum create-user NAME --role admin`.
 serve: db
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
@@ -51,10 +59,17 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+
+typecheck: setup
+	$(BIN)/python -m mypy
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -51,6 +51,8 @@ def forum_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]
     env.update(
         FORUM_ENV="production",
         FORUM_SECRET_KEY=SECRET_KEY,
+        FORUM_BASE_URL="http://127.0.0.1",
+        FORUM_TRUSTED_HOSTS="127.0.0.1,localhost",
         FORUM_DATABASE_URL=database_url,
         FORUM_INSTANCE_PATH=str(instance),
         FORUM_SEARCH_DIR=str(instance / "search"),

@@ -126,7 +126,7 @@ def make_users(rng: random.Random, n: int, password_hash: str, username_key) -> 
             "email": f"user{uid}@example.com" if rng.random() < 0.5 else None,
             "password_hash": password_hash, "role": role, "locale": "zh" if zh else "en",
             "timezone": "Asia/Shanghai" if zh else None, "bio": "", "session_version": 1,
-            "is_suspended": False, "last_seen_at": None,
+            "is_suspended": False,
             "created_at": corpus.START - timedelta(days=rng.randint(1, 400)),
         })  # fmt: skip
         (people.zh if zh else people.en).append(uid)

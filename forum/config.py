@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # Every setting the forum reads, with its default. Env vars FORUM_<NAME> override these
 # (FORUM_DATABASE_URL and FORUM_SECRET_KEY map to the Flask names below).
@@ -44,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_MAX_POST_CHARS": 20000,
     "FORUM_ACCEPT_RATE_LIMIT": "20 per hour",
     "FORUM_POST_RATE_LIMIT": "30 per hour",
+    # Edits re-render Markdown like posts do: limited per account the same way.
+    "FORUM_EDIT_RATE_LIMIT": "60 per hour",
     "FORUM_LOGIN_RATE_LIMIT": "10 per minute",
     # The log-in throttle, counted in the database (forum/throttle.py explains the design):
     # failed attempts within the window per (account, address), per address, and per account
@@ -68,9 +71,15 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_HSTS_SECONDS": 31536000,
     # Number of proxies in front of the app (X-Forwarded-* hops trusted by ProxyFix).
     "FORUM_PROXY_HOPS": 0,
+    # The canonical address of the forum ("https://forum.example.com", no trailing path).
+    # Absolute links (Atom feeds) are built from it, never from the request's Host header.
+    # Required in production; development defaults to http://localhost:5000.
+    "FORUM_BASE_URL": None,
+    # Host names a request may name (Host / X-Forwarded-Host); anything else answers 400.
+    # Empty: the base URL's host (plus localhost and 127.0.0.1 in development).
+    # A name starting with "." also allows its subdomains. Env: FORUM_TRUSTED_HOSTS=a,b
+    "TRUSTED_HOSTS": [],
     # --- e-mail (forum/mail.py; docs/deploy.md) ---
-    # The address people reach the forum at: links in e-mails are built on it.
-    "FORUM_BASE_URL": "http://localhost:5000",
     # No server: messages are written as .eml files to FORUM_MAIL_DIR (default instance/mail/),
     # so development needs no mail server.
     "FORUM_MAIL_SERVER": None,
@@ -96,6 +105,9 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "LANGUAGES": ["en", "zh"],
+    # Where rate-limit counters live. memory:// counts per worker process (right for one
+    # process: `make run`, tests); production with several workers or hosts needs a shared
+    # store, e.g. redis://host:6379/0 (docs/deploy.md), or each worker allows the full rate.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they are bound to
@@ -110,7 +122,12 @@ ENV_ALIASES = {
     "FORUM_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "FORUM_SECRET_KEY": "SECRET_KEY",
     "FORUM_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "FORUM_TRUSTED_HOSTS": "TRUSTED_HOSTS",
 }
+# FORUM_* variables read by tooling, not settings: create_app's instance path, the test
+# suite's database and browser.
+NOT_SETTINGS = frozenset({"FORUM_INSTANCE_PATH", "FORUM_TEST_DATABASE_URL", "FORUM_CHROMIUM"})
+DEVELOPMENT_BASE_URL = "http://localhost:5000"
 
 
 class ConfigError(RuntimeError):
@@ -130,13 +147,20 @@ def _coerce(raw: str, default: Any) -> Any:
 
 
 def from_environ(environ: dict[str, str]) -> dict[str, Any]:
-    """The FORUM_* variables of an environment, as typed settings."""
+    """The FORUM_* variables of an environment, as typed settings; an unknown name (a typo
+    such as FORUM_EVN) is an error, not silently ignored."""
     found: dict[str, Any] = {}
+    unknown = []
     for key, raw in environ.items():
-        if not key.startswith("FORUM_"):
+        if not key.startswith("FORUM_") or key in NOT_SETTINGS:
             continue
         name = ENV_ALIASES.get(key, key)
-        found[name] = _coerce(raw, DEFAULTS.get(name))
+        if name not in DEFAULTS:
+            unknown.append(key)
+            continue
+        found[name] = _coerce(raw, DEFAULTS[name])
+    if unknown:
+        raise ConfigError(f"Unknown settings in the environment: {', '.join(sorted(unknown))}")
     return found
 
 
@@ -151,6 +175,8 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["FORUM_SEARCH_DIR"] = str(instance / "search")
     if not config.get("FORUM_MAIL_DIR"):
         config["FORUM_MAIL_DIR"] = str(instance / "mail")
+    if config["FORUM_ENV"] not in ("production", "development"):
+        raise ConfigError("FORUM_ENV must be production or development.")
     if production:
         key = config.get("SECRET_KEY")
         if not key or len(str(key)) < 32:
@@ -161,6 +187,26 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["SECRET_KEY"] = _development_key(instance)
     days = max(1, min(int(config["FORUM_REMEMBER_DAYS"]), 30))
     config["REMEMBER_COOKIE_DURATION"] = timedelta(days=days)
+    _finish_base_url(config, production)
+
+
+def _finish_base_url(config: dict[str, Any], production: bool) -> None:
+    """Check the canonical base URL and derive the trusted hosts from it when not given."""
+    base = config.get("FORUM_BASE_URL")
+    if not base:
+        if production:
+            raise ConfigError("FORUM_ENV=production needs FORUM_BASE_URL (https://your.forum).")
+        base = DEVELOPMENT_BASE_URL
+    parsed = urlsplit(str(base))
+    odd = parsed.path not in ("", "/") or parsed.query or parsed.fragment
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or odd:
+        raise ConfigError("FORUM_BASE_URL must look like https://forum.example.com")
+    config["FORUM_BASE_URL"] = str(base).rstrip("/")
+    if not config.get("TRUSTED_HOSTS"):
+        hosts = [parsed.hostname]
+        if not production:
+            hosts += ["localhost", "127.0.0.1"]
+        config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
 
 
 def _development_key(instance: Path) -> str:

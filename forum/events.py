@@ -11,7 +11,7 @@ from itertools import chain
 from typing import Any
 
 from flask import g
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -65,6 +65,16 @@ def index_later(kind: str, object_id: int) -> None:
 # What public pages show. Any insert, update or delete of these bumps the version in the
 # same transaction (so a page cached under the old version is never served again).
 CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets"})
+# Columns of those tables that no public page shows: changing only these (a logout bumps
+# users.session_version, a language choice sets users.locale) keeps the cached pages.
+PRIVATE_COLUMNS = {
+    "users": frozenset({"email", "password_hash", "locale", "timezone", "session_version"}),
+}
+
+
+# The listeners below watch the app's own sessions (db.session's factory), not every
+# SQLAlchemy Session in the process (a script's or another library's).
+APP_SESSIONS = db.session.session_factory
 
 
 def content_version() -> int | None:
@@ -72,21 +82,41 @@ def content_version() -> int | None:
     return db.session.scalar(select(SiteState.content_version).where(SiteState.id == 1))
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(APP_SESSIONS, "after_flush")
 def _note_flushed_content(session: Session, _context) -> None:
-    changed = chain(session.new, session.dirty, session.deleted)
-    if any(getattr(obj, "__tablename__", None) in CONTENT for obj in changed):
+    added_or_removed = chain(session.new, session.deleted)
+    if any(getattr(obj, "__tablename__", None) in CONTENT for obj in added_or_removed) or any(
+        _shows_publicly(obj) for obj in session.dirty
+    ):
         session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
+def _shows_publicly(obj: object) -> bool:
+    """Whether a flushed update changed a column that some public page shows."""
+    table = getattr(obj, "__tablename__", None)
+    if table not in CONTENT:
+        return False
+    private = PRIVATE_COLUMNS.get(table, frozenset())
+    state = inspect(obj)
+    return any(attr.key not in private and attr.history.has_changes() for attr in state.attrs)
+
+
+@event.listens_for(APP_SESSIONS, "do_orm_execute")
 def _note_bulk_content(state) -> None:
     mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper and mapper.local_table.name in CONTENT:
+    if not ((state.is_update or state.is_delete) and mapper):
+        return
+    table = mapper.local_table.name
+    if table not in CONTENT:
+        return
+    private = PRIVATE_COLUMNS.get(table, frozenset())
+    values = getattr(state.statement, "_values", None) or {}
+    names = {getattr(key, "key", str(key)) for key in values}
+    if state.is_delete or not names or names - private:
         state.session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(APP_SESSIONS, "before_commit")
 def _bump_content_version(session: Session) -> None:
     session.flush()
     if session.info.pop("content_changed", False):
@@ -97,6 +127,6 @@ def _bump_content_version(session: Session) -> None:
         )
 
 
-@event.listens_for(Session, "after_rollback")
+@event.listens_for(APP_SESSIONS, "after_rollback")
 def _forget_content_change(session: Session) -> None:
     session.info.pop("content_changed", None)

@@ -299,6 +299,7 @@ class RatingForm(GuardedForm):
 
 
 class OpenTicketForm(GuardedForm):
+    submission_key = HiddenField(default=new_submission_key)  # a double submit opens one ticket
     username = StringField(_l("Member"), validators=[DataRequired(), Length(max=64)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     title = StringField(_l("Subject"), validators=[DataRequired(), Length(min=6, max=200)])

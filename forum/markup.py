@@ -17,7 +17,14 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "render", "to_text"]
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "MAX_TABLE_CELLS",
+    "render",
+    "table_cells",
+    "to_text",
+]
 
 # The pinned allow-list. Changing it means `flask forum rerender`. h1/h2 are absent on purpose:
 # headings are demoted two levels so a post can never look like the page title.
@@ -66,6 +73,31 @@ _UNWANTED_CHARS = re.compile(
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+
+
+# Rendering cost: a table's every row is padded to the header's width, so a 20,000-character
+# post of one wide header and many one-letter rows made millions of cells (seconds of CPU).
+# Writers refuse sources over this many cells (posting.check_body); nesting is capped by the
+# commonmark preset's maxNesting (20).
+MAX_TABLE_CELLS = 2000
+_DELIMITER_ROW = re.compile(r" {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+
+
+def table_cells(source: str) -> int:
+    """An upper bound of the table cells `source` renders to, in one linear pass: each table
+    is its delimiter row's column count times its rows (header to the next blank line)."""
+    total = columns = 0
+    previous = ""
+    for line in source.split("\n"):
+        if not line.strip():
+            columns = 0
+        elif columns:
+            total += columns
+        elif "|" in line and "-" in line and _DELIMITER_ROW.fullmatch(line):
+            columns = line.strip().strip("|").count("|") + 1
+            total += columns * (2 if previous.strip() else 1)  # header and delimiter rows
+        previous = line
+    return total
 
 
 def render(source: str) -> str:

@@ -95,7 +95,6 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     is_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     # TOTP two-factor (forum/twofactor.py): the base32 secret is set at enrolment and is in
     # force once confirmed (totp_enabled_at); the last accepted time step refuses a replay.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -216,7 +215,6 @@ class Thread(db.Model):
 
     category: Mapped[Category] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
-    last_poster: Mapped[User | None] = relationship(foreign_keys=[last_poster_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     ticket: Mapped[Ticket | None] = relationship(back_populates="thread", uselist=False)

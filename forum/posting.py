@@ -1,7 +1,8 @@
 """How text becomes a stored thread or post: length limits, the sensitive-data guard,
 rendering once, the outbound-link mark, counters, ticket bookkeeping and the search outbox
 row. Shared by threads and tickets; imports safety, markup, contacts, events, models.
-Callers check permissions and commit.
+Callers check permissions and commit, except through once(), which commits the submission it
+guards itself (a repeated submit must find the first one's committed post).
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ def check_body(body: str, *, field: str = "body") -> str:
     limit = current_app.config["FORUM_MAX_POST_CHARS"]
     if len(body) > limit:
         raise DomainError(_l("Posts are limited to %(n)d characters.", n=limit), field=field)
+    if markup.table_cells(body) > markup.MAX_TABLE_CELLS:
+        raise DomainError(
+            _l("Tables are limited to %(n)d cells; please shorten or split yours.",
+               n=markup.MAX_TABLE_CELLS),
+            field=field,
+        )  # fmt: skip
     return body
 
 

@@ -8,11 +8,13 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
+from .errors import DomainError
 from .events import audit, index_later
 from .extensions import db
 from .models import Category, Post, Thread, User, Vote
@@ -341,11 +343,26 @@ def move(actor: User, thread: Thread, category: Category) -> None:
     db.session.commit()
 
 
+def moderate(actor: User, thread: Thread, action: str, category: Category | None) -> None:
+    """Lock, unlock, pin, unpin or move (to `category`) a thread (staff); nothing else."""
+    permissions.require(permissions.can_moderate(actor))
+    if action in ("lock", "unlock"):
+        set_locked(actor, thread, action == "lock")
+    elif action in ("pin", "unpin"):
+        set_pinned(actor, thread, action == "pin")
+    elif action == "move" and category is not None:
+        move(actor, thread, category)
+    elif action == "move":
+        raise DomainError(_l("Please choose a category to move the thread to."))
+    else:
+        raise DomainError(_l("Unknown moderation action."))
+
+
 def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread, Post]]:
     """The newest public threads with their questions, for Atom feeds."""
     stmt = (
         select(Thread, Post)
-        .join(Post, (Post.thread_id == Thread.id) & Post.is_question == true())
+        .join(Post, (Post.thread_id == Thread.id) & (Post.is_question == true()))
         .where(permissions.public_threads())
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())

@@ -116,16 +116,29 @@ def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:
     )
 
 
-def open_for(actor: User, member: User, category: Category, *, title: str, body: str) -> Thread:
-    """Staff open a ticket directly for a member (for example after an email)."""
+def open_for(
+    actor: User,
+    member: User,
+    category: Category,
+    *,
+    title: str,
+    body: str,
+    submission_key: str | None = None,
+) -> Thread:
+    """Staff open a ticket directly for a member (for example after an email); a repeated
+    submit of the same form opens one ticket."""
     permissions.require(permissions.can_moderate(actor))
-    thread = start_thread(actor, category, Question(title=title, body=body), private=True)
-    thread.author_id = member.id
-    db.session.add(Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.OTHER))
-    audit(actor, "ticket_open", thread, by="staff", member=member.id)
-    notify(member.id, "ticket_opened", actor=actor, thread=thread)
-    db.session.commit()
-    return thread
+    question = Question(title=title, body=body, submission_key=submission_key)
+
+    def make() -> Thread:
+        thread = start_thread(actor, category, question, private=True)
+        thread.author_id = member.id
+        db.session.add(Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.OTHER))
+        audit(actor, "ticket_open", thread, by="staff", member=member.id)
+        notify(member.id, "ticket_opened", actor=actor, thread=thread)
+        return thread
+
+    return once(submission_key, actor, make, lambda post: post.thread)
 
 
 def update(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from forum import create_app, metrics, search_outbox
 from forum.extensions import db, limiter
@@ -44,6 +44,7 @@ class IsolatedClient(FlaskClient):
 LOOSE_LIMITS = {
     "FORUM_ACCEPT_RATE_LIMIT": "10000 per minute",
     "FORUM_POST_RATE_LIMIT": "10000 per minute",
+    "FORUM_EDIT_RATE_LIMIT": "10000 per minute",
     "FORUM_LOGIN_RATE_LIMIT": "10000 per minute",
 }
 
@@ -69,6 +70,10 @@ def staff_2fa(app):
     app.config["FORUM_STAFF_2FA"] = False
 
 
+def _no_fsync(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
@@ -89,10 +94,15 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Staff log in with a password only here; tests/test_twofactor.py turns the
             # two-factor requirement on (with the `staff_2fa` fixture) and tests it.
             "FORUM_STAFF_2FA": False,
+            "TRUSTED_HOSTS": ["localhost", "forum.test"],
         }
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # A throwaway test database needs no fsync per commit (the suite's biggest wait).
+            event.listen(db.engine, "connect", _no_fsync)
+            db.engine.dispose()
         db.drop_all()
         db.create_all()  # tests only; the real schema comes from migrations (test_migrations)
     yield app
@@ -102,9 +112,25 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def _index_files(app: Flask) -> tuple:
+    """What the search indexes look like on disk (names, sizes, times): a cheap test of
+    whether a test wrote to them, since opening an index costs some 40 ms."""
+    root = Path(app.config["FORUM_SEARCH_DIR"])
+    return tuple(
+        sorted(
+            (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+        )
+    )
+
+
+_CLEAN_INDEX: dict[str, tuple] = {}
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test starts with empty tables (and, if it used the app, leaves them empty)."""
+    """Every test starts with empty tables (and, if it used the app, leaves them empty).
+    Only what a test touched is reset: the indexes if their files changed, the tables that
+    have rows (one query finds them), in one transaction."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -112,18 +138,30 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     metrics.forget_waits()
     with app.app_context():
         db.session.remove()
-        for name in (search_outbox.PUBLIC, search_outbox.PRIVATE):
-            ix = search_outbox.index(name)
-            if ix.load_progress().last_id or ix.doc_count():
-                ix.clear()
         close_all()  # close searchers (their files) so no handle outlives the test
+        if _CLEAN_INDEX.get("files") != _index_files(app):
+            for name in (search_outbox.PUBLIC, search_outbox.PRIVATE):
+                ix = search_outbox.index(name)
+                if ix.load_progress().last_id or ix.doc_count():
+                    ix.clear()
+            close_all()
+            _CLEAN_INDEX["files"] = _index_files(app)
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        probe = " UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})"  # noqa: S608 (fixed names)
+            for t in tables
+        )
         with db.engine.begin() as conn:
+            used = set(conn.scalars(text(probe)))
+            if not used:
+                return
             if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                used_in_order = ", ".join(t for t in tables if t in used)
+                conn.execute(text(f"TRUNCATE {used_in_order} RESTART IDENTITY CASCADE"))
             else:
                 for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (fixed names)
+                    if table in used:
+                        conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (fixed names)
 
 
 @pytest.fixture

@@ -137,19 +137,41 @@ def test_safe_filter_only_on_sanitised_html():
     assert not offenders
 
 
+# design.md: views about 20 lines, modules under 400.
+MAX_VIEW_LINES = 20
+MAX_MODULE_LINES = 400
+# Over the limit today, each being reworked on its own branch (issue 9): the search modules by
+# the search work, the guard by the safety work. Split them there; do not add to this list.
+OVERSIZED_MODULES = {"search": 650, "search_whoosh": 510, "safety": 500}
+
+
+def _body_lines(node: ast.FunctionDef) -> int:
+    """A view's length: its body from the first statement to the last (the signature,
+    decorators and docstring are not counted)."""
+    body = node.body[1:] if ast.get_docstring(node) else node.body
+    return body[-1].end_lineno - body[0].lineno + 1 if body else 0
+
+
 def test_views_are_thin():
+    offenders = []
     for path in (FORUM / "views").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and any(
-                isinstance(d, ast.Call) and getattr(d.func, "attr", "") in {"get", "post", "route"}
-                for d in node.decorator_list
+            if (
+                isinstance(node, ast.FunctionDef)
+                and any(
+                    isinstance(d, ast.Call)
+                    and getattr(d.func, "attr", "") in {"get", "post", "route"}
+                    for d in node.decorator_list
+                )
+                and (length := _body_lines(node)) > MAX_VIEW_LINES
             ):
-                length = node.end_lineno - node.lineno + 1
-                assert length <= 30, f"{path.name}:{node.name} is {length} lines"
+                offenders.append(f"{path.name}:{node.name} is {length} lines")
+    assert not offenders
 
 
 def test_modules_stay_small():
     for name, path in modules().items():
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines <= 600, f"{name} has {lines} lines: split it"
+        limit = OVERSIZED_MODULES.get(name, MAX_MODULE_LINES)
+        assert lines <= limit, f"{name} has {lines} lines: split it"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+from datetime import timedelta
 
 import pytest
 from flask_login import login_user
@@ -13,20 +15,45 @@ from forum.config import ConfigError
 from forum.extensions import db
 from forum.models import Role, User
 from forum.search import IndexBusy
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, ROOT
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
 
 def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FORUM_BASE_URL", raising=False)
     with pytest.raises(ConfigError):
         create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production"})
     with pytest.raises(ConfigError):
         create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
                     "SECRET_KEY": "short"})  # fmt: skip
+    with pytest.raises(ConfigError, match="FORUM_BASE_URL"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
+                    "SECRET_KEY": "x" * 40})  # fmt: skip
     app = create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_ENV": "production",
-                      "SECRET_KEY": "x" * 40, "FORUM_SEARCH_POLL_SECONDS": 0})  # fmt: skip
+                      "SECRET_KEY": "x" * 40, "FORUM_SEARCH_POLL_SECONDS": 0,
+                      "FORUM_BASE_URL": "https://forum.example.com/"})  # fmt: skip
+    assert app.config["FORUM_BASE_URL"] == "https://forum.example.com"
+    assert app.config["TRUSTED_HOSTS"] == ["forum.example.com"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_forum_settings_are_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORUM_EVN", "production")  # a typo must not run in development mode
+    monkeypatch.setenv("FORUM_THREADS_PER_PAEG", "7")
+    with pytest.raises(ConfigError, match="FORUM_EVN, FORUM_THREADS_PER_PAEG"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_SEARCH_POLL_SECONDS": 0})
+    monkeypatch.delenv("FORUM_EVN")
+    monkeypatch.delenv("FORUM_THREADS_PER_PAEG")
+    monkeypatch.setenv("FORUM_ENV", "prod")
+    with pytest.raises(ConfigError, match="FORUM_ENV"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_SEARCH_POLL_SECONDS": 0})
+
+
+def test_base_url_must_be_an_origin(tmp_path):
+    for bad in ("forum.example.com", "https://forum.example.com/sub", "ftp://x.org"):
+        with pytest.raises(ConfigError, match="FORUM_BASE_URL"):
+            create_app({"INSTANCE_PATH": str(tmp_path), "FORUM_BASE_URL": bad})
 
 
 def test_environment_overrides_defaults(tmp_path, monkeypatch):
@@ -166,3 +193,15 @@ def test_operator_resets_a_password_from_stdin(app, ctx):
 
     assert accounts.authenticate("forgetful", "a brand new passphrase") is not None
     assert db.session.get(User, user.id).session_version == version + 1
+
+
+def _make_dry_run(target: str) -> str:
+    result = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    return result.stdout
+
+
+def test_only_make_run_seeds_demo_accounts():
+    assert "seed-demo" in _make_dry_run("run")
+    serve = _make_dry_run("serve")
+    assert "gunicorn" in serve and "seed-demo" not in serve and "ensure-categories" in serve

@@ -4,10 +4,11 @@ page could show (a reply, a vote, an escalation, a role change) is visible at on
 from __future__ import annotations
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from forum import accounts, answers, tickets
 from forum.extensions import db
-from forum.models import Role, SiteState
+from forum.models import Category, Role, SiteState, User
 from forum.views.pagecache import PAGES
 from tests.factories import make_answer, make_category, make_thread, make_user
 
@@ -79,3 +80,29 @@ def test_anonymous_pages_set_no_cookie(ctx, client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Set-Cookie" not in response.headers, url
+
+
+def _version() -> int:
+    db.session.expire_all()
+    return db.session.get(SiteState, 1).content_version
+
+
+def test_logout_and_language_choice_keep_the_cache(ctx, login):
+    _with_version_row()
+    member = make_user("quiet_member")
+    browser = login(member)  # logging in changes nothing a public page shows
+    before = _version()
+    browser.post("/lang", {"lang": "zh", "next": "/"})
+    assert db.session.get(User, member.id).locale == "zh"
+    browser.post("/logout")
+    assert _version() == before
+    accounts.set_role(make_user(role=Role.ADMIN), member, Role.VOLUNTEER)  # public: the badge
+    assert _version() > before
+
+
+def test_other_sessions_do_not_bump_the_content_version(app, ctx):
+    _with_version_row()
+    with Session(db.engine) as other:  # a script's own session: not the app's listeners
+        other.add(Category(slug="x-other", name_en="X", name_zh="X"))
+        other.commit()
+    assert _version() == 0

@@ -18,7 +18,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.utils import cached_property
 
 from .. import emails as emails_domain
@@ -40,6 +41,7 @@ CSP = (
 
 
 def register(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     from . import (
         admin,
         answers,
@@ -77,6 +79,7 @@ def register(app: Flask) -> None:
     app.after_request(refused_status)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(DomainError, domain_error)
     # Templates translate dozens of strings per page: look the catalogue up once per request.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -89,6 +92,7 @@ def register(app: Flask) -> None:
         now=utcnow,
         page_url=page_url,
         here=here,
+        absolute_url=absolute_url,
         os_label=labels.os_label,
         os_choices=labels.os_choices,
         contact_label=labels.contact_label,
@@ -226,6 +230,8 @@ OTHER_LANGUAGE_SECRET = {
 def http_error(error: HTTPException) -> Any:
     if error.code is None or error.code < 400:
         return error
+    if isinstance(error, SecurityError):  # an untrusted Host: no URL can be built for it
+        return _("Unknown host."), 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code >= 500:
         db.session.rollback()  # the page below must not trip over the failed transaction
     template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
@@ -236,6 +242,12 @@ def http_error(error: HTTPException) -> Any:
 
 def csrf_error(error: CSRFError) -> Any:
     return render_template("errors/csrf.html", error=error), 400
+
+
+def domain_error(error: DomainError) -> Any:
+    """A refusal no view caught: show its message on a page of its own, never a 500."""
+    db.session.rollback()
+    return render_template("errors/refused.html", error=error), 422
 
 
 def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
@@ -255,8 +267,35 @@ def enum_arg(name: str, kind: type[E], default: E) -> E:
         return default
 
 
+# Ids in URLs and forms fit PostgreSQL's 32-bit integer columns; larger ones answer 404.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 10_000
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a positive database id (1 to 2^31-1); anything else is not found."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def int_arg(
+    name: str, default: int | None = None, *, low: int = 0, high: int = MAX_ID
+) -> int | None:
+    """An integer query argument within [low, high]; anything else gives the default."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and low <= value <= high else default
+
+
 def page_arg() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    """The ?page= number, 1 to MAX_PAGE (past the last page shows an empty page)."""
+    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for use outside the page (feeds): the configured FORUM_BASE_URL, never
+    the request's Host header, which a client controls."""
+    return current_app.config["FORUM_BASE_URL"] + url_for(endpoint, **values)
 
 
 def page_url(page: int) -> str:

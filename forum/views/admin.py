@@ -26,7 +26,7 @@ def users():
     return render_template("admin/users.html", page=page, query=query, role=role)
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @login_required
 @recent_auth_required
 def set_role(user_id: int):
@@ -41,7 +41,7 @@ def set_role(user_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for("admin.users"))
 
 
-@bp.post("/users/<int:user_id>/suspend")
+@bp.post("/users/<id:user_id>/suspend")
 @login_required
 def suspend(user_id: int):
     target = accounts.get_user(user_id)

@@ -9,14 +9,14 @@ from flask_login import current_user, login_required
 from .. import answers, threads
 from ..answers import QueueView
 from ..errors import DomainError
-from . import enum_arg, page_arg, show_error
+from . import enum_arg, int_arg, page_arg, show_error
 from .limits import per_account
 from .threads import post_url
 
 bp = Blueprint("answers", __name__)
 
 
-@bp.post("/p/<int:post_id>/accept")
+@bp.post("/p/<id:post_id>/accept")
 @login_required
 @per_account("FORUM_ACCEPT_RATE_LIMIT")
 def accept(post_id: int):
@@ -30,7 +30,7 @@ def accept(post_id: int):
     return redirect(post_url(post))
 
 
-@bp.post("/t/<int:thread_id>/unaccept")
+@bp.post("/t/<id:thread_id>/unaccept")
 @login_required
 @per_account("FORUM_ACCEPT_RATE_LIMIT")
 def unaccept(thread_id: int):
@@ -40,7 +40,7 @@ def unaccept(thread_id: int):
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 
-@bp.post("/p/<int:post_id>/solved-it")
+@bp.post("/p/<id:post_id>/solved-it")
 @login_required
 def confirm(post_id: int):
     post = threads.get_post(current_user, post_id)
@@ -49,7 +49,7 @@ def confirm(post_id: int):
     return redirect(post_url(post))
 
 
-@bp.post("/p/<int:post_id>/vote")
+@bp.post("/p/<id:post_id>/vote")
 @login_required
 def vote(post_id: int):
     post = threads.get_post(current_user, post_id)
@@ -57,7 +57,7 @@ def vote(post_id: int):
     return redirect(post_url(post))
 
 
-@bp.post("/t/<int:thread_id>/claim")
+@bp.post("/t/<id:thread_id>/claim")
 @login_required
 def claim(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -71,7 +71,7 @@ def claim(thread_id: int):
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 
-@bp.post("/t/<int:thread_id>/needs-staff")
+@bp.post("/t/<id:thread_id>/needs-staff")
 @login_required
 def needs_staff(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -84,7 +84,7 @@ def needs_staff(thread_id: int):
 @login_required
 def queue():
     view = enum_arg("view", QueueView, QueueView.HELP)
-    category = request.args.get("category", type=int)
+    category = int_arg("category")
     device_os = request.args.get("os") or None
     page = answers.queue(
         current_user, view, page=page_arg(), category_id=category, device_os=device_os

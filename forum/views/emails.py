@@ -112,7 +112,7 @@ def change_address():
     return render_template("emails/settings.html", form=prefs, address_form=form), 400
 
 
-@bp.post("/t/<int:thread_id>/watch")
+@bp.post("/t/<id:thread_id>/watch")
 @login_required
 def watch(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)

@@ -1,5 +1,9 @@
 """Rate limits on writes, counted per account (per address for visitors); staff are exempt
-from the per-account limits. Values come from config, so operators and tests can set them."""
+from the per-account limits. Values come from config, so operators and tests can set them.
+
+Counters live in RATELIMIT_STORAGE_URI. The default, memory://, is one worker's memory: it
+holds for a single process only; deployments with several workers or hosts must point it at
+a shared store (Redis), as docs/deploy.md says, or each worker grants the full rate."""
 
 from __future__ import annotations
 

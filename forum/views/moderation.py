@@ -14,7 +14,7 @@ from .threads import post_url
 bp = Blueprint("moderation", __name__)
 
 
-@bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/report", methods=["GET", "POST"])
 @login_required
 def report(post_id: int):
     post = threads.get_post(current_user, post_id)
@@ -34,10 +34,14 @@ def reports():
     return render_template("moderation/reports.html", page=page)
 
 
-@bp.post("/staff/reports/<int:flag_id>")
+@bp.post("/staff/reports/<id:flag_id>")
 @login_required
 def resolve(flag_id: int):
     report = moderation.get_flag(flag_id)
-    moderation.resolve(current_user, report, remove=request.form.get("action") == "remove")
+    action = request.form.get("action")
+    if action not in ("remove", "dismiss"):  # a forged or stale form: say so, do nothing
+        flash(_("Unknown moderation action."), "error")
+        return redirect(url_for("moderation.reports"))
+    moderation.resolve(current_user, report, remove=action == "remove")
     flash(_("The report is closed."), "success")
     return redirect(url_for("moderation.reports"))

@@ -63,7 +63,9 @@ def install(app: Flask, locale_of_request) -> None:
         version = content_version()
         if version is None:  # no version row: caching off
             return None
-        g.page_cache_key = (request.full_path, str(locale_of_request()), version)
+        # The host is part of the key although untrusted hosts are refused (TRUSTED_HOSTS) and
+        # absolute links come from FORUM_BASE_URL: one request must never shape another's page.
+        g.page_cache_key = (request.host, request.full_path, str(locale_of_request()), version)
         hit = PAGES.get(g.page_cache_key)
         if hit is None:
             return None

@@ -25,7 +25,7 @@ def _thread_url(thread) -> str:
     return url_for("threads.show", thread_id=thread.id)
 
 
-@bp.route("/t/<int:thread_id>/publish", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/publish", methods=["GET", "POST"])
 @login_required
 @recent_auth_required
 def publish(thread_id: int):
@@ -43,7 +43,7 @@ def publish(thread_id: int):
     return render_template("tickets/publish.html", thread=thread, form=form)
 
 
-@bp.post("/t/<int:thread_id>/publish/cancel")
+@bp.post("/t/<id:thread_id>/publish/cancel")
 @login_required
 def cancel(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -51,7 +51,7 @@ def cancel(thread_id: int):
     return redirect(_thread_url(thread))
 
 
-@bp.post("/t/<int:thread_id>/publish/answer")
+@bp.post("/t/<id:thread_id>/publish/answer")
 @login_required
 @recent_auth_required
 def publish_answer(thread_id: int):
@@ -70,7 +70,7 @@ def publish_answer(thread_id: int):
     return render_template("tickets/publish.html", thread=thread, form=form), 400
 
 
-@bp.route("/t/<int:thread_id>/consent", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/consent", methods=["GET", "POST"])
 @login_required
 def consent(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)

@@ -15,7 +15,7 @@ from . import show_error
 bp = Blueprint("ratings", __name__)
 
 
-@bp.route("/t/<int:thread_id>/rating", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/rating", methods=["GET", "POST"])
 @login_required
 def rate(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -35,7 +35,7 @@ def rate(thread_id: int):
     ), 422 if form.errors else 200
 
 
-@bp.post("/t/<int:thread_id>/rating/dismiss")
+@bp.post("/t/<id:thread_id>/rating/dismiss")
 @login_required
 def dismiss(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)

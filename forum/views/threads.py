@@ -60,7 +60,7 @@ def _similar_first(form: AskForm) -> list:
     return discovery.similar(current_user, form.title.data)
 
 
-@bp.get("/t/<int:thread_id>")
+@bp.get("/t/<id:thread_id>")
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
@@ -80,7 +80,7 @@ def show(thread_id: int):
     )
 
 
-@bp.post("/t/<int:thread_id>/reply")
+@bp.post("/t/<id:thread_id>/reply")
 @login_required
 @per_account("FORUM_POST_RATE_LIMIT")
 def reply(thread_id: int):
@@ -101,8 +101,9 @@ def reply(thread_id: int):
     return render_template("threads/reply.html", form=form, thread=thread), 400
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@per_account("FORUM_EDIT_RATE_LIMIT")
 def edit(post_id: int):
     post = threads.get_post(current_user, post_id)
     permissions.require(permissions.can_edit_post(current_user, post))
@@ -121,7 +122,7 @@ def edit(post_id: int):
     return render_template("threads/edit.html", form=form, post=post)
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id: int):
     post = threads.get_post(current_user, post_id)
@@ -135,7 +136,7 @@ def delete(post_id: int):
     return render_template("threads/delete.html", post=post)
 
 
-@bp.post("/p/<int:post_id>/restore")
+@bp.post("/p/<id:post_id>/restore")
 @login_required
 def restore(post_id: int):
     post = threads.get_post(current_user, post_id)
@@ -144,21 +145,19 @@ def restore(post_id: int):
     return redirect(post_url(post))
 
 
-@bp.post("/t/<int:thread_id>/moderate")
+@bp.post("/t/<id:thread_id>/moderate")
 @login_required
 def moderate(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
-    action = request.form.get("action")
-    if action in ("lock", "unlock"):
-        threads.set_locked(current_user, thread, action == "lock")
-    elif action in ("pin", "unpin"):
-        threads.set_pinned(current_user, thread, action == "pin")
-    elif action == "move":
-        form = MoveForm()
-        form.category.choices = choices((c.slug, c.slug) for c in threads.all_categories())
-        if form.validate_on_submit():
-            threads.move(current_user, thread, threads.get_category(form.category.data))
-    flash(_("Done."), "success")
+    form = MoveForm()
+    form.category.choices = choices((c.slug, c.slug) for c in threads.all_categories())
+    category = threads.get_category(form.category.data) if form.validate_on_submit() else None
+    try:
+        threads.moderate(current_user, thread, request.form.get("action", ""), category)
+    except DomainError as error:
+        show_error(error)
+    else:
+        flash(_("Done."), "success")
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import accounts, permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import EscalateForm, NoteForm, OpenTicketForm, TicketForm, choices
-from . import flash_refusal, page_arg, show_error
+from . import flash_refusal, int_arg, page_arg, show_error
 
 bp = Blueprint("tickets", __name__)
 
@@ -23,7 +23,7 @@ def _thread_url(thread) -> str:
     return url_for("threads.show", thread_id=thread.id)
 
 
-@bp.route("/t/<int:thread_id>/escalate", methods=["GET", "POST"])
+@bp.route("/t/<id:thread_id>/escalate", methods=["GET", "POST"])
 @login_required
 def escalate(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -41,10 +41,11 @@ def escalate(thread_id: int):
     return render_template("tickets/escalate.html", form=form, thread=thread)
 
 
-@bp.post("/t/<int:thread_id>/ticket")
+@bp.post("/t/<id:thread_id>/ticket")
 @login_required
 def update(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
+    permissions.require(permissions.can_manage_ticket(current_user, thread))
     form = ticket_form(thread)
     if form.validate_on_submit():
         assignee = accounts.get_user(int(form.assignee.data)) if form.assignee.data else None
@@ -58,7 +59,7 @@ def update(thread_id: int):
     return redirect(_thread_url(thread))
 
 
-@bp.post("/t/<int:thread_id>/notes")
+@bp.post("/t/<id:thread_id>/notes")
 @login_required
 def add_note(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
@@ -78,8 +79,8 @@ def queue():
     args = request.args
     page = tickets.queue(
         current_user, page=page_arg(), status=args.get("status") or None,
-        assignee_id=args.get("assignee", type=int), category_id=args.get("category", type=int),
-        older_than_hours=args.get("older", type=int),
+        assignee_id=int_arg("assignee"), category_id=int_arg("category"),
+        older_than_hours=int_arg("older", high=24 * 3650),
     )  # fmt: skip
     return render_template(
         "tickets/queue.html", page=page, staff=tickets.staff_members(),
@@ -108,6 +109,7 @@ def open_for():
                 thread = tickets.open_for(
                     current_user, member, threads.get_category(form.category.data),
                     title=form.title.data, body=form.body.data,
+                    submission_key=form.submission_key.data,
                 )  # fmt: skip
             except DomainError as error:
                 show_error(error, form)

@@ -68,7 +68,7 @@ def reauth():
     return render_template("twofactor/reauth.html", form=form)
 
 
-@bp.post("/admin/users/<int:user_id>/two-factor/reset")
+@bp.post("/admin/users/<id:user_id>/two-factor/reset")
 @login_required
 @sessions.recent_auth_required
 def reset(user_id: int):
