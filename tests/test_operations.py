@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from datetime import timedelta
 
 import pytest
 from flask_login import login_user
