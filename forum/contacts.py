@@ -88,7 +88,7 @@ _INVITE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_SECRET_WORDS = (  # noqa: S105 - words that name a secret, not one
+_PHRASE_NAMES = (
     r"(?:recovery|seed|secret|mnemonic|backup|your|the)\s*(?:phrase|words?)|private\s*key"
     r"|\b1[28]\s*-?\s*words?"
     r"|\b24\s*-?\s*words?|助记词|私钥|keystore|12\s*个\s*(?:单词|词)|24\s*个\s*(?:单词|词)"
@@ -98,7 +98,7 @@ _ASK_VERBS = (
     r"|发给|发我|发到|发送|发一下|提供|输入|告诉|填写|填入|提交|导入|私聊发|给我|截图发"
 )
 _SECRET_REQUEST = re.compile(
-    rf"(?:{_ASK_VERBS}).{{0,40}}?(?:{_SECRET_WORDS})|(?:{_SECRET_WORDS}).{{0,30}}?(?:{_ASK_VERBS})",
+    rf"(?:{_ASK_VERBS}).{{0,40}}?(?:{_PHRASE_NAMES})|(?:{_PHRASE_NAMES}).{{0,30}}?(?:{_ASK_VERBS})",
     re.IGNORECASE,
 )
 # A sentence that warns ("never share your phrase") is advice, not a request.

@@ -24,7 +24,9 @@ _DEFANGED_DOT = re.compile(r"\s*[\[(（【]\s*(?:\.|dot|点)\s*[\])）】]\s*", 
 _SPOKEN_DOT = re.compile(r"\s+dot\s+(?=(?:com|net|org|io|xyz|app|cc|cn|co|pro|vip)\b)", re.I)
 _HXXP = re.compile(r"\bhxxp(s?)://", re.IGNORECASE)
 
-_URL = re.compile(r"(?:(?:https?)://|www\.)[^\s<>\"'()\[\]{}（）【】「」，。、；！？]+", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:(?:https?)://|www\.)[^\s<>\"'()\[\]{}（）【】「」，。、；！？]+", re.IGNORECASE
+)
 _LABEL = r"[a-z0-9\u4e00-\u9fff](?:[a-z0-9\u4e00-\u9fff-]{0,61}[a-z0-9\u4e00-\u9fff])?"
 _BARE = re.compile(rf"(?<![\w@.\-/])((?:{_LABEL}\.)+[a-z]{{2,24}})(?![\w\-@])", re.IGNORECASE)
 # Public suffixes that are also common file extensions ("setup.py", "README.md", "a.zip"):
