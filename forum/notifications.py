@@ -25,7 +25,13 @@ def _mine(user: User):
         .join(Thread, Thread.id == Notification.thread_id)
         .outerjoin(Post, Post.id == Notification.post_id)
         .where(Notification.user_id == user.id, permissions.visible_threads(user))
-        .where(or_(Notification.post_id.is_(None), permissions.visible_posts(user)))
+        .where(
+            or_(
+                Notification.post_id.is_(None),
+                permissions.visible_posts(user),
+                Notification.kind == "review_rejected",  # tells the author of a removed post
+            )
+        )
     )
 
 

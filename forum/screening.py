@@ -5,6 +5,8 @@ new accounts have. Imports contacts, links, levels, permissions, errors, models.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -83,3 +85,32 @@ def check_edit_limit(author: User, post: Post) -> None:
     limit = current_app.config["FORUM_NEW_EDITS_PER_POST"]
     if (post.edit_count or 0) >= limit:
         raise DomainError(_l("New accounts may edit a post %(n)d times.", n=limit))
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """What the interstitial shows about a link: where it goes, and whether that is ours."""
+
+    url: str
+    host: str
+    domain: str
+    official: bool
+    lookalike: bool
+
+
+def outbound(url: str) -> Outbound | None:
+    """Describe an http(s) link for the interstitial (None for anything else)."""
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+        return None
+    dest = links.destination(url)
+    if dest is None:
+        return None
+    cfg = current_app.config
+    official = tuple(cfg["FORUM_OFFICIAL_DOMAINS"])
+    return Outbound(
+        url=url,
+        host=dest.host,
+        domain=dest.registrable,
+        official=links.on_list(dest, official),
+        lookalike=links.imitates_brand(dest, tuple(cfg["FORUM_BRAND_DOMAIN_WORDS"]), official),
+    )

@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .. import notifications, permissions
+from .. import notifications, permissions, trust
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
         categories,
         main,
         moderation,
+        review,
         search,
         staff,
         threads,
@@ -53,6 +54,7 @@ def register(app: Flask) -> None:
 
     blueprints = (
         main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+        review,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -88,6 +90,9 @@ def register(app: Flask) -> None:
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
         open_reports=lambda: open_flag_count(current_user),
+        held_posts=lambda: trust.held_count(current_user),
+        trust_label=labels.trust_label,
+        held_reasons=labels.held_reasons,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -6,6 +6,7 @@ from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..forms import CONTACT_CHOICES, DEVICE_CHOICES
+from ..screening import REASONS as HOLD_REASONS
 
 FINDINGS = {
     "recovery_phrase": _l("a recovery phrase"),
@@ -49,7 +50,27 @@ NOTIFICATIONS = {
     "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
     "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),
+    "post_hidden": _l(
+        "Your post in “%(title)s” was reported as a scam and is hidden until a reviewer looks at it"
+    ),
+    "review_approved": _l("Your post in “%(title)s” was reviewed and is now public"),
+    "review_rejected": _l("Your post in “%(title)s” was reviewed and removed"),
 }
+TRUST_LEVELS = {
+    0: _l("New member"),
+    1: _l("Basic member"),
+    2: _l("Member"),
+    3: _l("Trusted"),
+}
+
+
+def trust_label(level: int | None) -> str:
+    return str(TRUST_LEVELS.get(level or 0, level))
+
+
+def held_reasons(codes: str | None) -> list[str]:
+    """Why a post is held, one translated phrase per reason code."""
+    return [str(HOLD_REASONS.get(code, code)) for code in (codes or "").split(",") if code]
 
 
 def notification_text(note) -> str:
