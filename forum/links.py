@@ -68,8 +68,11 @@ def undefang(text: str) -> str:
 
 
 def destination(url: str) -> Destination | None:
-    """The host and registrable domain of an http(s) URL or a bare host, or None."""
-    raw = url if "://" in url else f"http://{url}"
+    """The host and registrable domain of an http(s) URL or a bare host, or None. A URL whose
+    host has no public suffix (an IP address, an unknown TLD) counts as its own domain; a bare
+    name without one is not a link."""
+    bare = "://" not in url
+    raw = f"http://{url}" if bare else url
     try:
         host = (urlsplit(raw).hostname or "").rstrip(".").lower()
     except ValueError:
@@ -81,7 +84,7 @@ def destination(url: str) -> Destination | None:
             host = host.encode("ascii").decode("idna")
     parts = _EXTRACT(host)
     if not parts.suffix or not parts.domain:
-        return None
+        return None if bare else Destination(url, host, host)
     return Destination(url, host, f"{parts.domain}.{parts.suffix}")
 
 
@@ -132,7 +135,9 @@ def imitates_brand(dest: Destination, brands: tuple[str, ...], official: tuple[s
     two of one, or glues a short brand word to a service word ("tp-support")."""
     if on_list(dest, official):
         return False
-    return _imitates(dest.registrable, brands, official)
+    # the registrable name, and every label in front of it ("tpwallet-support.example.com")
+    names = [dest.registrable, *dest.host.removesuffix(dest.registrable).split(".")]
+    return any(_imitates(name, brands, official) for name in names if name)
 
 
 @lru_cache(maxsize=4096)
