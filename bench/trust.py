@@ -8,7 +8,8 @@ real domain function (threads.reply) on a throw-away SQLite database, and counte
 the sensitive-data guard), or public. The author ticks "post anyway" for personal data, as a
 scammer would, so the guard's question does not hide what the review hold does.
 
-Scam corpus: tests/data/scam_replies.txt. Ordinary answers (500): tests/data/ordinary_replies.txt,
+Scam corpus: tests/data/scam_replies.txt; held-out sets (written after tuning, never tuned on):
+tests/data/scam_holdout.txt and tests/data/ordinary_holdout.txt. Ordinary answers (500): tests/data/ordinary_replies.txt,
 the answers of tests/data/search_corpus.json, and the first lines of guard_negatives.txt.
 """
 
@@ -79,6 +80,10 @@ def main() -> int:
             scam = post_all(lines("scam_replies.txt"), "s")
             normal = post_all(ordinary(), "o")
             elapsed = time.perf_counter() - start
+            held_out = (
+                post_all(lines("scam_holdout.txt"), "hs"),
+                post_all(lines("ordinary_holdout.txt"), "ho"),
+            )
             db.session.remove()
             db.engine.dispose()
     total_scam, total_normal = sum(map(len, scam.values())), sum(map(len, normal.values()))
@@ -94,6 +99,14 @@ def main() -> int:
     for text in normal["held"] + normal["refused"]:
         print("  ordinary answer stopped:", text)
     print(f"{total_scam + total_normal} replies in {elapsed:.1f} s")
+    hs, ho = held_out
+    print(f"held-out (never tuned on): scam {len(hs['held']) + len(hs['refused'])}/"
+          f"{sum(map(len, hs.values()))} stopped; ordinary {len(ho['held']) + len(ho['refused'])}/"
+          f"{sum(map(len, ho.values()))} stopped")  # fmt: skip
+    for text in hs["public"]:
+        print("  held-out scam went public:", text)
+    for text in ho["held"] + ho["refused"]:
+        print("  held-out ordinary answer stopped:", text)
     return 0 if not scam["public"] and wrongly / total_normal < 0.02 else 1
 
 
