@@ -105,8 +105,9 @@ def has_outbound(source: str, html: str) -> bool:
 def hold(post: Post, reasons: list[str]) -> None:
     """Take a post out of public view pending review; counters and the index follow."""
     was_public = post.held_at is None
+    earlier = set() if was_public else set((post.held_reason or "").split(",")) - {""}
     post.held_at = utcnow()
-    post.held_reason = ",".join(sorted(set(reasons)))[:80]
+    post.held_reason = ",".join(sorted(set(reasons) | earlier))[:80]
     if not was_public:
         return
     thread = post.thread
@@ -114,7 +115,7 @@ def hold(post: Post, reasons: list[str]) -> None:
         thread.is_held = True
         index_later("thread", thread.id)
         return
-    if not post.is_deleted and post.id is not None and post.created_at is not None:
+    if not post.is_deleted:  # it was counted while public
         thread.reply_count = Thread.reply_count - 1
     if thread.accepted_post_id == post.id:
         thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
