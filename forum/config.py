@@ -31,6 +31,38 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_NAME": "TPWallet Community",
     # Brand words a member's username may not imitate (folded, like the built-in staff words).
     "FORUM_BRAND_NAMES": ["tpwallet", "tokenpocket", "tp钱包"],
+    # Trust levels (forum/levels.py, after Discourse): 0 new, 1 basic, 2 member. Level 1 needs
+    # this many days since registration and threads opened; level 2 also accepted answers.
+    "FORUM_TRUST1_DAYS": 1,
+    "FORUM_TRUST1_THREADS_READ": 5,
+    "FORUM_TRUST2_DAYS": 14,
+    "FORUM_TRUST2_THREADS_READ": 30,
+    "FORUM_TRUST2_ACCEPTED": 1,
+    # Reports of theirs that reviewers dismissed before a member loses a level.
+    "FORUM_TRUST_DISMISSED_REPORTS": 3,
+    # Distinct members of level 1+ whose scam reports hide a post pending review (one
+    # report by a volunteer or staff hides it at once).
+    "FORUM_SCAM_REPORTS_TO_HIDE": 2,
+    # Limits for new members (level 0), counted in the database.
+    "FORUM_NEW_POSTS_PER_DAY": 10,
+    "FORUM_NEW_LINKS_PER_POST": 2,
+    "FORUM_NEW_EDITS_PER_POST": 3,
+    # The brand's own sites: links there are shown as verified and never held.
+    "FORUM_OFFICIAL_DOMAINS": ["tokenpocket.pro"],
+    # Sites a new member may link without review (block explorers).
+    "FORUM_TRUSTED_LINK_DOMAINS": [
+        "tronscan.org",
+        "etherscan.io",
+        "bscscan.com",
+        "polygonscan.com",
+        "arbiscan.io",
+        "solscan.io",
+        "mempool.space",
+        "blockchair.com",
+        "oklink.com",
+    ],
+    # Words a domain may not imitate (with typos, look-alike letters or "support" glued on).
+    "FORUM_BRAND_DOMAIN_WORDS": ["tokenpocket", "tpwallet", "tp"],
     # May the asker accept an answer to their own question? Off: a scammer's "DM me"
     # answer must not become the solution; volunteers and staff accept instead.
     "FORUM_ASKER_CAN_ACCEPT": False,

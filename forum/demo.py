@@ -26,7 +26,12 @@ def load(password: str, path: Path = DEMO_FILE) -> list[tuple[str, str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     people = {"admin": _user("admin", Role.ADMIN, password, "")}
     for spec in data["users"]:
-        people[spec["name"]] = _user(spec["name"], Role(spec["role"]), password, spec["bio"])
+        people[spec["name"]] = person = _user(
+            spec["name"], Role(spec["role"]), password, spec["bio"]
+        )
+        # The demo's history has no record of threads read: fix each level (2, "member", unless
+        # the file says otherwise; its scammer is new, so their reply waits in the review queue).
+        person.trust_level, person.trust_level_locked = spec.get("trust", 2), True
     cats = {c.slug: c for c in db.session.scalars(select(Category))}
     for spec in data["threads"]:
         _thread(spec, people, cats)
@@ -69,10 +74,11 @@ def _thread(spec: dict[str, Any], people: dict[str, User], cats: dict[str, Categ
             db.session.add(Vote(user_id=people[voter].id, post_id=post.id))
         post.vote_count = len(answer.get("voters", []))
         posts.append(post)
-    if posts:
-        thread.last_activity_at = posts[-1].created_at
-        thread.last_poster_id = posts[-1].author_id
-        others = [p.created_at for p in posts if p.author_id != thread.author_id]
+    shown = [p for p in posts if p.held_at is None]
+    if shown:
+        thread.last_activity_at = shown[-1].created_at
+        thread.last_poster_id = shown[-1].author_id
+        others = [p.created_at for p in shown if p.author_id != thread.author_id]
         thread.first_response_at = min(others) if others else None
     _solution(spec, thread, posts, people)
     thread.is_pinned = bool(spec.get("pinned"))

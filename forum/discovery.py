@@ -57,7 +57,7 @@ def _texts_for(condition):
         rows = db.session.execute(
             select(Post.id, Thread.title, Post.body_source)
             .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.id.in_(post_ids), Post.is_deleted == false(), condition)
+            .where(Post.id.in_(post_ids), permissions.public_posts(), condition)
         )
         return {pid: (title, markup.to_text(body)) for pid, title, body in rows}
 
@@ -65,9 +65,18 @@ def _texts_for(condition):
 
 
 def _visible(hits: list[Hit], condition) -> list[Result]:
-    """Keep the hits whose thread the database says are visible, in the engine's order."""
+    """Keep the hits whose thread the database says are visible, in the engine's order, and
+    whose best post is public (a held post's words must not lead to its thread)."""
     if not hits:
         return []
+    shown = set(
+        db.session.scalars(
+            select(Post.id).where(
+                Post.id.in_([h.post_id for h in hits]), permissions.public_posts()
+            )
+        )
+    )
+    hits = [h for h in hits if h.post_id in shown]
     threads = db.session.scalars(
         select(Thread)
         .where(Thread.id.in_([h.thread_id for h in hits]), condition)

@@ -35,6 +35,7 @@ KIND_CATEGORY = {
     "ticket_assigned": "staff", "ticket_asker_reply": "staff",
     "publish_proposed": "ticket", "answer_published": "ticket",
     "publish_agreed": "staff", "publish_declined": "staff",
+    "post_hidden": "reply", "review_approved": "reply", "review_rejected": "reply",
 }  # fmt: skip
 NOTIFICATIONS = {
     "reply": _l("%(actor)s replied to “%(title)s”"),
@@ -53,6 +54,11 @@ NOTIFICATIONS = {
     "answer_published": _l(
         "Staff published their answer to “%(title)s” as a new public question; your posts stay private"
     ),
+    "post_hidden": _l(
+        "Your post in “%(title)s” was reported as a scam and is hidden until a reviewer looks at it"
+    ),
+    "review_approved": _l("Your post in “%(title)s” was reviewed and is now public"),
+    "review_rejected": _l("Your post in “%(title)s” was reviewed and removed"),
     "ticket_opened": _l("Staff opened a private ticket for you: “%(title)s”"),
     "ticket_assigned": _l("%(actor)s assigned you the ticket “%(title)s”"),
     "ticket_asker_reply": _l("The asker replied in the ticket “%(title)s”"),

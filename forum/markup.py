@@ -1,14 +1,18 @@
 """Post markup: Markdown source -> sanitised HTML (render) and -> plain text (to_text).
 
+Outbound http(s) links are rewritten to the interstitial /out?u=<url>, which shows the real
+domain before anyone leaves the site (changing this means `flask forum rerender`).
+
 The only user of markdown-it and bleach; imports only markdown-it, linkify-it, bleach, stdlib.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import bleach
 from bleach.html5lib_shim import Filter
@@ -21,6 +25,8 @@ __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "MAX_TABLE_CELLS",
+    "OUT_PATH",
+    "out_href",
     "render",
     "table_cells",
     "to_text",
@@ -44,6 +50,7 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "ol": frozenset({"start"}),  # digits only: "3. step" after a code block keeps its number
 }
 _LINK_REL = "nofollow noopener noreferrer ugc"
+OUT_PATH = "/out"  # the interstitial every outbound web link goes through
 _EXTERNAL_CLASS = "ext"
 
 # A positive href pattern, checked on the normalised (percent-encoded, ASCII) URL: http(s) with
@@ -59,6 +66,7 @@ _SAFE_HREF = re.compile(
 )
 _SAFE_DECODED_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x1f\x7f]*")
 _EXTERNAL_HREF = re.compile(r"(?i:https?:|mailto:)")
+_WEB_HREF = re.compile(r"(?i:https?:)")
 _LANGUAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+#.-]{0,31}")
 _LANGUAGE_CLASS = re.compile(rf"language-{_LANGUAGE.pattern}")
 _ALIGN = re.compile(r"text-align:(left|center|right)")
@@ -282,8 +290,14 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     return check is None or check(value)
 
 
+def out_href(url: str) -> str:
+    """The interstitial's address for an outbound web link (the URL percent-encoded whole)."""
+    return f"{OUT_PATH}?u={quote(url, safe='')}"
+
+
 class _LinkRelFilter(Filter):  # type: ignore[misc]  # html5lib is untyped
-    """After sanitising: every <a> gets rel, and class="ext" exactly when it leaves the site."""
+    """After sanitising: every <a> gets rel, class="ext" exactly when it leaves the site, and
+    web links go through the interstitial (the href was checked by the sanitiser first)."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for token in super().__iter__():
@@ -291,7 +305,10 @@ class _LinkRelFilter(Filter):  # type: ignore[misc]  # html5lib is untyped
                 data = token["data"]
                 href = data.get((None, "href"), "")
                 data[(None, "rel")] = _LINK_REL
-                if _EXTERNAL_HREF.match(href):
+                if _WEB_HREF.match(href):
+                    # the sanitiser hands over "&" as "&amp;": encode the URL itself
+                    data[(None, "href")] = out_href(html.unescape(href))
+                if _EXTERNAL_HREF.match(href) or href.startswith(f"{OUT_PATH}?"):
                     data[(None, "class")] = _EXTERNAL_CLASS
                 else:
                     data.pop((None, "class"), None)

@@ -35,7 +35,7 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
         select(func.count(Post.id))
         .join(Thread, Thread.id == Post.thread_id)
         .where(public, Post.author_id == user.id, Post.is_question == false())
-        .where(Post.is_deleted == false())
+        .where(permissions.public_posts())
     )
     accepted = db.session.scalar(
         select(func.count(Thread.id))
@@ -46,7 +46,7 @@ def person_stats(user: User, sample: int = 500) -> PersonStats:
         select(Thread.created_at, func.min(Post.created_at))
         .join(Post, Post.thread_id == Thread.id)
         .where(public, Post.author_id == user.id, Post.is_question == false())
-        .where(Thread.author_id != user.id)
+        .where(Thread.author_id != user.id, permissions.public_posts())
         .group_by(Thread.id, Thread.created_at)
         .order_by(Thread.id.desc())
         .limit(sample)

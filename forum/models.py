@@ -100,6 +100,10 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Trust level (forum/levels.py): 0 new, 1 basic, 2 member, 3 trusted (staff-set only).
+    # Recomputed from the person's history unless staff set it (trust_level_locked).
+    trust_level: Mapped[int] = mapped_column(Integer, default=0)
+    trust_level_locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Flask-Login protocol; the session carries "id:version" so a stale cookie is refused.
     is_authenticated = True
@@ -194,6 +198,8 @@ class Thread(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # A private ticket: only the asker and staff may see anything of it.
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Its question is held for review: only the asker and reviewers see the thread.
+    is_held: Mapped[bool] = mapped_column(Boolean, default=False)
 
     accepted_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, name="fk_threads_accepted_post_id_posts")
@@ -249,6 +255,13 @@ class Post(db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # One per submitted form: a double submit finds the first post instead of making two.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Held for review (a new member's link or contact, or hidden by reports): visible only to
+    # its author and reviewers until approved. held_reason: comma-separated codes.
+    held_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    held_reason: Mapped[str | None] = mapped_column(String(80))
+    review_outcome: Mapped[str | None] = mapped_column(String(12))  # "approved" / "rejected"
+    # Edits by the author (new members have a limit per post).
+    edit_count: Mapped[int] = mapped_column(Integer, default=0)
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -370,6 +383,16 @@ class Flag(db.Model):
 
     post: Mapped[Post] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+
+
+class ThreadVisit(db.Model):
+    """A logged-in member opened a thread (once per pair): "posts read" for trust levels."""
+
+    __tablename__ = "thread_visits"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SiteState(db.Model):

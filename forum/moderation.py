@@ -1,19 +1,21 @@
 """Reports of bad posts (scams, spam, abuse) and the staff tools around them; the audit log.
-Imports permissions, posting, events, models."""
+Scam reports act: enough distinct trusted reporters, or one volunteer or staff member, hide
+the post at once pending review. Imports permissions, posting, levels, events, models."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from . import permissions
+from . import levels, permissions
 from .errors import DomainError
-from .events import audit
+from .events import audit, notify
 from .extensions import db
-from .models import AuditEntry, Flag, FlagReason, Post, User, utcnow
-from .posting import soft_delete
+from .models import AuditEntry, Flag, FlagReason, Post, User
+from .posting import hold, release, soft_delete
 
 
 def audit_page(actor: User, *, page: int, action: str = "") -> Pagination:
@@ -40,8 +42,29 @@ def flag(actor: User, post: Post, reason: str, note: str = "") -> Flag:
         return existing
     report = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, note=note.strip()[:500])
     db.session.add(report)
+    db.session.flush()
+    if reason == FlagReason.SCAM:
+        levels.refresh(actor)
+        if (
+            permissions.can_hide_by_report(actor)
+            or _trusted_scam_reporters(post) >= (current_app.config["FORUM_SCAM_REPORTS_TO_HIDE"])
+        ):
+            hold(post, ["reports"])
+            audit(actor, "post_hidden_by_reports", post, thread=post.thread_id)
+            notify(post.author_id, "post_hidden", actor=None, thread=post.thread, post=post)
     db.session.commit()
     return report
+
+
+def _trusted_scam_reporters(post: Post) -> int:
+    """Distinct reporters of level 1+ (or volunteers and staff) with an open scam report."""
+    reporters = db.session.scalars(
+        select(User)
+        .join(Flag, Flag.reporter_id == User.id)
+        .where(Flag.post_id == post.id, Flag.reason == FlagReason.SCAM, Flag.resolved_at.is_(None))
+        .distinct()
+    )
+    return sum(1 for user in reporters if permissions.can_report_count(user))
 
 
 def open_flags(actor: User, *, page: int) -> Pagination:
@@ -64,17 +87,20 @@ def open_flag_count(actor: User) -> int:
 
 
 def resolve(actor: User, report: Flag, *, remove: bool) -> None:
-    """Close every open report of the post: dismiss them, or soft-delete the post; audited."""
+    """Close every open report of the post: dismiss them (a post the reports hid is public
+    again), or soft-delete the post; audited; reporters and author's trust follow."""
     permissions.require(permissions.can_moderate(actor))
     post = report.post
     if remove and not post.is_deleted:
         soft_delete(post, actor)
+    if post.held_at is not None:
+        if remove:
+            post.held_at, post.review_outcome = None, "rejected"
+        else:
+            release(post, post.author)
+            post.review_outcome = "approved"
     outcome = "removed" if remove else "dismissed"
-    now = utcnow()
-    for item in db.session.scalars(
-        select(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
-    ):
-        item.resolved_at, item.resolved_by_id, item.outcome = now, actor.id, outcome
+    levels.close_reports(actor, post, outcome)
     audit(actor, f"flag_{outcome}", post, thread=post.thread_id, reason=report.reason)
     db.session.commit()
 

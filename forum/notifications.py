@@ -7,21 +7,31 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from . import permissions
 from .extensions import db
-from .models import Notification, Thread, User, utcnow
+from .models import Notification, Post, Thread, User, utcnow
 
 
 def _mine(user: User):
     # A thread that became a ticket or was deleted drops out of everyone's notifications
     # but those who may still see it (design rule 7: privacy in queries).
+    # Likewise a post held for review (or hidden by reports) drops out for all but its author
+    # and reviewers.
     return (
         select(Notification)
         .join(Thread, Thread.id == Notification.thread_id)
+        .outerjoin(Post, Post.id == Notification.post_id)
         .where(Notification.user_id == user.id, permissions.visible_threads(user))
+        .where(
+            or_(
+                Notification.post_id.is_(None),
+                permissions.visible_posts(user),
+                Notification.kind == "review_rejected",  # tells the author of a removed post
+            )
+        )
     )
 
 

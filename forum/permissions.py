@@ -27,6 +27,7 @@ class Anonymous(AnonymousUserMixin):
     is_admin = False
     is_suspended = False
     username = ""
+    trust_level = 0
 
 
 Actor = User | Anonymous
@@ -56,24 +57,41 @@ def require_visible(allowed: bool) -> None:
 
 
 def can_view_thread(user: Actor, thread: Thread) -> bool:
-    """Anyone sees a public thread; a ticket only its asker and staff; deleted ones only staff."""
+    """Anyone sees a public thread; a ticket only its asker and staff; deleted ones only staff;
+    a held one (its question awaits review) only its asker and reviewers."""
     if thread.is_deleted:
         return user.is_staff
     if thread.is_private:
         return user.is_staff or _is_asker(user, thread)
+    if thread.is_held:
+        return can_review(user) or _is_asker(user, thread)
     return True
 
 
 def can_view_post(user: Actor, post: Post) -> bool:
-    """A post is visible with its thread; a deleted post only to staff."""
+    """A post is visible with its thread; a deleted post only to staff; a held post only to
+    its author and reviewers."""
     if post.is_deleted and not user.is_staff:
+        return False
+    if post.held_at is not None and not (can_review(user) or _is_author(user, post)):
         return False
     return can_view_thread(user, post.thread)
 
 
+def _is_author(user: Actor, post: Post) -> bool:
+    return user.is_authenticated and post.author_id == user.id
+
+
 def public_threads() -> ColumnElement[bool]:
-    """What lists, feeds, search, profiles and counts may show: public, not deleted."""
-    return and_(Thread.is_private == false(), Thread.is_deleted == false())
+    """What lists, feeds, search, profiles and counts may show: public, not deleted, not held."""
+    return and_(
+        Thread.is_private == false(), Thread.is_deleted == false(), Thread.is_held == false()
+    )
+
+
+def public_posts() -> ColumnElement[bool]:
+    """Posts that lists, search, profiles, counts and notifications may show: live, not held."""
+    return and_(Post.is_deleted == false(), Post.held_at.is_(None))
 
 
 def visible_threads(user: Actor) -> ColumnElement[bool]:
@@ -82,15 +100,23 @@ def visible_threads(user: Actor) -> ColumnElement[bool]:
         return true()
     if not user.is_authenticated:
         return public_threads()
+    held_ok = true() if can_review(user) else Thread.author_id == user.id
     return and_(
         Thread.is_deleted == false(),
         or_(Thread.is_private == false(), Thread.author_id == user.id),
+        or_(Thread.is_held == false(), held_ok),
     )
 
 
 def visible_posts(user: Actor) -> ColumnElement[bool]:
-    """Posts this actor may read inside a thread they can see."""
-    return true() if user.is_staff else Post.is_deleted == false()
+    """Posts this actor may read inside a thread they can see (the SQL form of can_view_post)."""
+    if user.is_staff:
+        return true()
+    if can_review(user):
+        return Post.is_deleted == false()
+    if not user.is_authenticated:
+        return public_posts()
+    return and_(Post.is_deleted == false(), or_(Post.held_at.is_(None), Post.author_id == user.id))
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -104,6 +130,8 @@ def can_start_thread(user: Actor, category: Category) -> bool:
 def can_reply(user: Actor, thread: Thread) -> bool:
     """Members reply to open threads; staff also to locked ones; a closed ticket takes no asker reply."""
     if not _active(user) or not can_view_thread(user, thread) or thread.is_deleted:
+        return False
+    if thread.is_held and not user.is_staff:
         return False
     if thread.is_private and not user.is_staff:
         return thread.ticket is None or thread.ticket.status != TicketStatus.CLOSED
@@ -144,8 +172,10 @@ def can_flag(user: Actor, post: Post) -> bool:
         _active(user)
         and post.author_id != user.id
         and not post.is_deleted
+        and post.held_at is None
         and not post.thread.is_private
         and not post.thread.is_deleted
+        and not post.thread.is_held
     )
 
 
@@ -175,7 +205,9 @@ def can_accept_post(user: Actor, post: Post) -> bool:
     """As can_accept, for a live answer; an answer with an outbound link or contact handle
     only staff may accept, and volunteers accept their own answer only once the asker
     confirmed it."""
-    if post.is_question or post.is_deleted or not can_accept(user, post.thread):
+    if post.is_question or post.is_deleted or post.held_at is not None:
+        return False
+    if not can_accept(user, post.thread):
         return False
     if user.is_staff:
         return True
@@ -204,6 +236,7 @@ def can_vote(user: Actor, post: Post) -> bool:
         _active(user)
         and not post.is_question
         and not post.is_deleted
+        and post.held_at is None
         and post.author_id != user.id
         and not thread.is_private
         and not thread.is_deleted
@@ -230,6 +263,35 @@ def can_claim(user: Actor, thread: Thread) -> bool:
 def can_flag_for_staff(user: Actor, thread: Thread) -> bool:
     """Volunteers ask staff to look at a public thread (they cannot see tickets)."""
     return can_work_queue(user) and not thread.is_private and not thread.is_deleted
+
+
+# --- trust and review -------------------------------------------------------------------------
+
+
+def can_review(user: Actor) -> bool:
+    """Volunteers and staff work the review queue of held posts (and see held posts)."""
+    return _active(user) and user.is_volunteer
+
+
+def can_post_unreviewed(user: Actor) -> bool:
+    """Members of trust level 1 and up, volunteers and staff post links and contacts without
+    review; a new member's (level 0) are held until a reviewer approves them."""
+    return _active(user) and (user.is_volunteer or user.trust_level >= 1)
+
+
+def can_hide_by_report(user: Actor) -> bool:
+    """One scam report by a volunteer or staff hides a post at once, pending review."""
+    return can_review(user)
+
+
+def can_report_count(user: Actor) -> bool:
+    """Scam reports by members of trust level 1 and up count toward hiding a post."""
+    return _active(user) and (user.is_volunteer or user.trust_level >= 1)
+
+
+def can_set_trust(actor: Actor, target: User) -> bool:
+    """Staff set the trust level of members and volunteers (not of staff, not their own)."""
+    return _active(actor) and actor.is_staff and actor.id != target.id and not target.is_staff
 
 
 # --- tickets -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """How text becomes a stored thread or post: length limits, the sensitive-data guard,
 rendering once, the outbound-link mark, counters, ticket bookkeeping and the search outbox
-row. Shared by threads and tickets; imports safety, markup, contacts, events, models.
+row, and the review hold of a new member's risky post. Shared by threads, tickets and the
+review queue; imports safety, markup, contacts, screening, events, models.
 Callers check permissions and commit, except through once(), which commits the submission it
 guards itself (a repeated submit must find the first one's committed post).
 """
@@ -35,6 +36,7 @@ from .models import (
     User,
     utcnow,
 )
+from .screening import check_daily_limit, screen
 
 T = TypeVar("T")
 
@@ -136,6 +138,47 @@ def has_outbound(source: str, html: str) -> bool:
     return 'class="ext"' in html or contacts.mentions_contact(source)
 
 
+# --- review holds (trust levels; the rules are in screening.py) ---------------------------------
+
+
+def hold(post: Post, reasons: list[str]) -> None:
+    """Take a post out of public view pending review; counters and the index follow."""
+    was_public = post.held_at is None
+    earlier = set() if was_public else set((post.held_reason or "").split(",")) - {""}
+    post.held_at = utcnow()
+    post.held_reason = ",".join(sorted(set(reasons) | earlier))[:80]
+    if not was_public:
+        return
+    thread = post.thread
+    if post.is_question:
+        thread.is_held = True
+        index_later("thread", thread.id)
+        return
+    if not post.is_deleted:  # it was counted while public
+        thread.reply_count = Thread.reply_count - 1
+    if thread.accepted_post_id == post.id:
+        thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
+        index_later("thread", thread.id)
+    index_later("post", post.id)
+
+
+def release(post: Post, author: User) -> None:
+    """Make a held post public: the thread reappears, or counters and notifications follow as
+    for a new reply (only counters, when reports had hidden an already public post)."""
+    was_public_before = "reports" in (post.held_reason or "").split(",")
+    post.held_at = None
+    thread = post.thread
+    if post.is_question:
+        thread.is_held = False
+        index_later("thread", thread.id)
+        return
+    if was_public_before:
+        thread.reply_count = Thread.reply_count + 1
+    else:
+        after_reply(thread, post, author)
+    index_later("post", post.id)
+
+
 def submitted_before(key: str | None, author: User) -> Post | None:
     """The post an earlier submit of the same form created, if any (double-submit guard)."""
     if not key:
@@ -152,8 +195,10 @@ def add_post(
     *,
     is_question: bool = False,
     submission_key: str | None = None,
+    held: list[str] | None = None,
 ) -> Post:
-    """Store a checked body as a post of the thread and queue it for the search index."""
+    """Store a checked body as a post of the thread and queue it for the search index; a held
+    post (held: the reasons) stays out of the index until approved."""
     html = markup.render(body)
     post = Post(
         thread=thread,
@@ -164,9 +209,13 @@ def add_post(
         has_outbound=has_outbound(body, html),
         submission_key=submission_key or None,
     )
+    if held:
+        post.held_at, post.held_reason = utcnow(), ",".join(held)[:80]
+        thread.is_held = thread.is_held or is_question
     db.session.add(post)
     db.session.flush()
-    index_later("post", post.id)
+    if not held:
+        index_later("post", post.id)
     return post
 
 
@@ -197,6 +246,9 @@ def start_thread(
     body = check_body(question.body)
     texts = [Text("title", title), Text("body", body)]
     guard(texts, public=not private, personal_ok=personal_ok, key_choice=key_choice)
+    if not private:
+        check_daily_limit(author)
+    held = screen(author, [title, body], public=not private)
     thread = Thread(
         category_id=category.id,
         author_id=author.id,
@@ -210,7 +262,8 @@ def start_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    add_post(author, thread, body, is_question=True, submission_key=question.submission_key)
+    add_post(author, thread, body, is_question=True, submission_key=question.submission_key,
+             held=held)  # fmt: skip
     return thread
 
 
@@ -271,7 +324,7 @@ def _helpers(thread: Thread, post: Post, limit: int = 20) -> list[int]:
     rows = db.session.execute(
         select(Post.author_id, func.max(Post.id))
         .where(Post.thread_id == thread.id, Post.id != post.id, Post.author_id != thread.author_id)
-        .where(Post.is_deleted == false())
+        .where(Post.is_deleted == false(), Post.held_at.is_(None))
         .group_by(Post.author_id)
         .order_by(func.max(Post.id).desc())
         .limit(limit)
@@ -311,7 +364,8 @@ def soft_delete(post: Post, actor: User) -> None:
         thread.is_deleted, thread.deleted_at, thread.deleted_by_id = True, now, actor.id
         index_later("thread", thread.id)
         return
-    thread.reply_count = Thread.reply_count - 1
+    if post.held_at is None:  # a held answer was never counted
+        thread.reply_count = Thread.reply_count - 1
     if thread.accepted_post_id == post.id:
         thread.accepted_post_id = thread.accepted_by_id = thread.accepted_at = None
         index_later("thread", thread.id)
@@ -334,11 +388,15 @@ def _not_future(when: datetime | None) -> datetime | None:
 
 
 def rewrite_post(post: Post, body: str, editor: User) -> None:
-    """Replace a post's body, keep the edit mark, re-render and re-index."""
+    """Replace a post's body, keep the edit mark, re-render and re-index (a held post stays
+    out of the index)."""
     html = markup.render(body)
     post.body_source = body
     post.body_html = html
     post.has_outbound = has_outbound(body, html)
     post.edited_at = utcnow()
     post.edited_by_id = editor.id
-    index_later("post", post.id)
+    if editor.id == post.author_id:
+        post.edit_count = (post.edit_count or 0) + 1
+    if post.held_at is None:
+        index_later("post", post.id)

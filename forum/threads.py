@@ -27,11 +27,13 @@ from .posting import (
     check_body,
     check_title,
     guard,
+    hold,
     once,
     rewrite_post,
     soft_delete,
     start_thread,
 )
+from .screening import check_daily_limit, check_edit_limit, screen
 
 
 class ListFilter(StrEnum):
@@ -203,7 +205,7 @@ def answers_by(author: User, page: int) -> Pagination:
         select(Post)
         .join(Post.thread)
         .where(permissions.public_threads(), Post.author_id == author.id)
-        .where(Post.is_question == false(), Post.is_deleted == false())
+        .where(Post.is_question == false(), permissions.public_posts())
         .options(selectinload(Post.thread))
         .order_by(Post.created_at.desc(), Post.id.desc())
     )
@@ -255,8 +257,12 @@ def reply(
             personal_ok=personal_ok,
             key_choice=key_choice,
         )
-        post = add_post(actor, thread, text, submission_key=submission_key)
-        after_reply(thread, post, actor)
+        if not thread.is_private:
+            check_daily_limit(actor)
+        held = screen(actor, [text], public=not thread.is_private)
+        post = add_post(actor, thread, text, submission_key=submission_key, held=held)
+        if not held:  # a held reply notifies and counts once approved
+            after_reply(thread, post, actor)
         return post
 
     return once(submission_key, actor, make, lambda earlier: earlier)
@@ -281,11 +287,17 @@ def edit_post(
         title = check_title(title)
         texts.append(Text("title", title))
     guard(texts, public=not thread.is_private, personal_ok=personal_ok, key_choice=key_choice)
+    held: list[str] = []
+    if actor.id == post.author_id:  # a new member's edit is screened like a new post
+        check_edit_limit(actor, post)
+        held = screen(actor, [t.value for t in texts], public=not thread.is_private)
     if title is not None and post.is_question and title != thread.title:
         thread.title = title
         index_later("thread", thread.id)
     if body != post.body_source:
         rewrite_post(post, body, actor)
+    if held:
+        hold(post, held)
     if actor.id != post.author_id:
         audit(actor, "post_edit", post, thread=thread.id)
     db.session.commit()

@@ -14,11 +14,17 @@ _HASH = HASHER.hash(PASSWORD)  # hashed once: argon2 per user would slow the sui
 _counter = itertools.count(1)
 
 
-def make_user(name: str | None = None, role: Role | str = Role.MEMBER) -> User:
+def make_user(
+    name: str | None = None, role: Role | str = Role.MEMBER, *, trust: int | None = 1
+) -> User:
+    """A person; members are basic members (trust 1, held there) unless `trust` says
+    otherwise: 0 for a new member, None for a level computed from their history."""
     name = name or f"user{next(_counter)}"
     user = User(
         username=name, username_key=username_key(name), password_hash=_HASH, role=Role(role)
     )
+    user.trust_level = trust or 0
+    user.trust_level_locked = trust is not None
     db.session.add(user)
     db.session.commit()
     return user

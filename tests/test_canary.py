@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from forum import answers, search_outbox, threads, tickets
+from forum import answers, moderation, search_outbox, threads, tickets
 from forum.models import Role
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
@@ -149,3 +149,59 @@ def test_canary_survives_a_failed_purge_too(app, ctx, monkeypatch, client, login
     response = member.post("/search/similar.json", {"title": Q_TITLE}, page="/ask")
     assert response.status_code == 200 and response.json == []
     assert threads.get_thread(staff, thread.id).is_private
+
+
+# --- held posts: a new member's scam reply and a reported post reach only author and reviewers
+
+HELD_MARKER, HELD_TITLE, REPORTED_MARKER = "wombatlure", "Platypusdesk", "numbatbait"
+
+
+@pytest.fixture
+def held_canary(ctx):
+    cats = default_categories()
+    asker, member = make_user("held_asker"), make_user("held_member")
+    scammer = make_user("held_scammer", trust=0)
+    volunteer = make_user("held_volunteer", Role.VOLUNTEER)
+    thread = make_thread(asker, cats[0], title="Normal question about a stuck swap")
+    held = make_answer(thread, scammer, f"{HELD_MARKER}: DM me on Telegram @swap_fixer_desk")
+    held_thread = make_thread(
+        scammer, cats[0], title=f"{HELD_TITLE} official help", body="加我微信 tpkefu2024 帮你处理"
+    )
+    reported = make_answer(thread, make_user("held_poster"), f"The {REPORTED_MARKER} trick works.")
+    search_outbox.sync()  # the reported post is indexed while it is public
+    moderation.flag(volunteer, reported, "scam")
+    search_outbox.sync()
+    assert held.held_at is not None and held_thread.is_held and reported.held_at is not None
+    ids = {"thread_id": thread.id, "post_id": held.id, "user_id": scammer.id,
+           "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css"}  # fmt: skip
+    return ids, {"member": member, "asker": asker, "scammer": scammer, "volunteer": volunteer}
+
+
+HELD_QUERIES = [f"?q={HELD_MARKER.upper()}", f"?q={REPORTED_MARKER.upper()}",
+                f"?title={HELD_TITLE.upper()}", f"?q={HELD_TITLE.upper()}", "?tab=answers"]  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "asker"])
+def test_held_posts_reach_nobody_else(app, held_canary, login, client, who):
+    ids, people = held_canary
+    browser = client if who == "anonymous" else login(people[who]).client
+    checked = 0
+    for url in _get_urls(app, ids):
+        for variant in [url, *(url + q for q in HELD_QUERIES)]:
+            response = browser.get(variant)
+            body = response.get_data(as_text=True)
+            for marker in (HELD_MARKER, HELD_TITLE, REPORTED_MARKER):
+                assert marker not in body, f"{who} saw {marker} at {variant}"
+            assert response.status_code < 500, variant
+            checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("who", ["scammer", "volunteer"])
+def test_held_posts_reach_their_author_and_reviewers(held_canary, login, who):
+    ids, people = held_canary
+    page = login(people[who]).get(f"/t/{ids['thread_id']}").get_data(as_text=True)
+    assert HELD_MARKER in page
+    if who == "volunteer":
+        queue = login(people[who]).get("/review").get_data(as_text=True)
+        assert HELD_MARKER in queue and HELD_TITLE in queue and REPORTED_MARKER in queue

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from forum import markup
-from forum.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render, to_text
+from forum.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, out_href, render, to_text
 
 PAYLOAD_FILE = Path(__file__).parent / "data" / "xss_payloads.txt"
 _ESCAPE = re.compile(r"\\(\\|n|r|t|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})")
@@ -219,7 +219,7 @@ def test_a_normal_post_keeps_its_structure() -> None:
         assert fragment in html, fragment
     assert links(html) == [
         {
-            "href": "https://help.example.com/usdt",
+            "href": out_href("https://help.example.com/usdt"),
             "rel": "nofollow noopener noreferrer ugc",
             "class": "ext",
         }
@@ -235,12 +235,21 @@ def test_bare_urls_are_linked_and_marked_outbound() -> None:
     html = render("tx: https://tronscan.org/#/transaction/abc")
     assert links(html) == [
         {
-            "href": "https://tronscan.org/#/transaction/abc",
+            "href": out_href("https://tronscan.org/#/transaction/abc"),
             "rel": "nofollow noopener noreferrer ugc",
             "class": "ext",
         }
     ]
     assert ">https://tronscan.org/#/transaction/abc</a>" in html
+
+
+def test_web_links_go_through_the_interstitial_and_are_marked_outbound() -> None:
+    html = render("[support](https://evil.example/a?b=1&c=2)")
+    assert 'href="/out?u=https%3A%2F%2Fevil.example%2Fa%3Fb%3D1%26c%3D2"' in html
+    assert 'class="ext"' in html
+    # a same-site link to the interstitial is marked too; a mailto: link stays as it is
+    assert links(render("[x](/out?u=https%3A%2F%2Fa.example)"))[0]["class"] == "ext"
+    assert links(render("<a@b.example>"))[0]["href"] == "mailto:a@b.example"
 
 
 def test_bare_file_names_and_domains_are_not_links() -> None:
@@ -281,13 +290,13 @@ def test_images_become_links_to_the_image() -> None:
     assert "<img" not in html
     assert links(html) == [
         {
-            "href": "https://i.example/a.png",
+            "href": out_href("https://i.example/a.png"),
             "title": "my screen",
             "rel": "nofollow noopener noreferrer ugc",
             "class": "ext",
         },
         {
-            "href": "https://i.example/b",
+            "href": out_href("https://i.example/b"),
             "rel": "nofollow noopener noreferrer ugc",
             "class": "ext",
         },
@@ -301,7 +310,7 @@ def test_refused_images_and_images_inside_links_leave_their_alt_text() -> None:
     html = render("[![logo](https://i.example/l.png)](https://wallet.example)")
     assert links(html) == [
         {
-            "href": "https://wallet.example",
+            "href": out_href("https://wallet.example"),
             "rel": "nofollow noopener noreferrer ugc",
             "class": "ext",
         }
@@ -335,15 +344,15 @@ def test_chinese_text_is_preserved() -> None:
 def test_urls_glued_to_chinese_prose_stop_where_the_prose_starts() -> None:
     html = render("请访问https://tronscan.org/#/transaction/abc查看。或者https://a.example/x，谢谢")
     assert [link["href"] for link in links(html)] == [
-        "https://tronscan.org/#/transaction/abc",
-        "https://a.example/x",
+        out_href("https://tronscan.org/#/transaction/abc"),
+        out_href("https://a.example/x"),
     ]
     assert "</a>查看。或者" in html
     assert "</a>，谢谢" in html
 
 
 def test_an_all_chinese_domain_is_still_a_link() -> None:
-    assert links(render("http://例子.中国"))[0]["href"] == "http://xn--fsqu00a.xn--fiqs8s"
+    assert links(render("http://例子.中国"))[0]["href"] == out_href("http://xn--fsqu00a.xn--fiqs8s")
 
 
 def test_ordered_lists_keep_their_start_number() -> None:

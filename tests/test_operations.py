@@ -12,7 +12,7 @@ from sqlalchemy import select
 from forum import answers, create_app, metrics, search_outbox, threads
 from forum.config import ConfigError
 from forum.extensions import db
-from forum.models import Role, User
+from forum.models import Post, Role, User
 from forum.search import IndexBusy
 from tests.conftest import PG_URL, ROOT
 from tests.factories import default_categories, make_answer, make_thread, make_user
@@ -92,6 +92,9 @@ def test_seed_demo_loads_once(app, ctx):
     latest = threads.latest_page(1, threads.ListFilter.ALL)
     assert latest.total >= 40
     assert len(threads.all_categories()) >= 5
+    # the demo's scammer is a new member: their "DM me on telegram" waits for review
+    held = db.session.scalars(select(Post).where(Post.held_at.is_not(None))).all()
+    assert [p.author.username for p in held] == ["quick_fix_99"]
     again = runner.invoke(args=["forum", "seed-demo"])
     assert "already has threads" in again.output
     assert threads.latest_page(1, threads.ListFilter.ALL).total == latest.total

@@ -5,6 +5,8 @@ Objects are built in memory: predicates are pure functions of (actor, object).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from forum import permissions as P
@@ -14,7 +16,7 @@ ANON, MEMBER, ASKER, AUTHOR, VOLUNTEER, STAFF, ADMIN = (
     "anon", "member", "asker", "author", "volunteer", "staff", "admin"
 )  # fmt: skip
 ROLES = [ANON, MEMBER, ASKER, AUTHOR, VOLUNTEER, STAFF, ADMIN]
-STATES = ["open", "locked", "solved", "private", "deleted"]
+STATES = ["open", "locked", "solved", "private", "deleted", "held"]
 IDS = {MEMBER: 1, ASKER: 2, AUTHOR: 3, VOLUNTEER: 4, STAFF: 5, ADMIN: 6}
 
 
@@ -29,6 +31,7 @@ def thread_in(state: str) -> Thread:
     thread = Thread(
         id=10, author_id=IDS[ASKER], is_locked=state == "locked", is_deleted=state == "deleted",
         is_private=state == "private", accepted_post_id=99 if state == "solved" else None,
+        is_held=state == "held_thread",
     )  # fmt: skip
     thread.category = Category(id=1, slug="c", staff_only=False)
     if state == "private":
@@ -39,7 +42,9 @@ def thread_in(state: str) -> Thread:
 def answer_in(state: str, *, outbound: bool = False, author: str = AUTHOR) -> Post:
     post = Post(id=20, author_id=IDS[author], is_question=False, is_deleted=False,
                 has_outbound=outbound)  # fmt: skip
-    post.thread = thread_in(state)
+    post.thread = thread_in("open" if state == "held" else state)
+    if state == "held":  # a new member's answer held for review
+        post.held_at = datetime(2026, 1, 1)
     return post
 
 
@@ -93,6 +98,10 @@ TABLE = {
     # no proposal yet: nobody consents (the proposed case is tested below)
     ("can_consent_publication", "private"): [N, N, N, N, N, N, N],
     ("can_consent_publication", "open"): [N, N, N, N, N, N, N],
+    # a thread whose question is held for review: its asker and reviewers only
+    ("can_view_thread", "held_thread"): [N, N, Y, N, Y, Y, Y],
+    ("can_reply", "held_thread"): [N, N, N, N, N, Y, Y],
+    ("can_claim", "held_thread"): [N, N, N, N, Y, Y, Y],
 }
 
 POST_TABLE = {
@@ -113,6 +122,14 @@ POST_TABLE = {
     ("can_flag", "open"): [N, Y, Y, N, Y, Y, Y],
     ("can_flag", "locked"): [N, Y, Y, N, Y, Y, Y],
     ("can_flag", "private"): [N, N, N, N, N, N, N],
+    # an answer held for review: its author and reviewers see it, nobody acts on it
+    ("can_view_post", "open"): [Y, Y, Y, Y, Y, Y, Y],
+    ("can_view_post", "held"): [N, N, N, Y, Y, Y, Y],
+    ("can_vote", "held"): [N, N, N, N, N, N, N],
+    ("can_accept_post", "held"): [N, N, N, N, N, N, N],
+    ("can_flag", "held"): [N, N, N, N, N, N, N],
+    ("can_edit_post", "held"): [N, N, N, Y, N, Y, Y],
+    ("can_delete_post", "held"): [N, N, N, Y, N, Y, Y],
 }
 
 
@@ -256,6 +273,11 @@ def test_every_predicate_has_rows():
         "can_view_ratings_of",
         "can_start_thread",
         "can_reset_two_factor",
+        "can_review",
+        "can_hide_by_report",
+        "can_post_unreviewed",
+        "can_report_count",
+        "can_set_trust",
     }  # fmt: skip  (these have their own tests below or in test_http_*)
     assert set(P.PREDICATES) <= covered, set(P.PREDICATES) - covered
 
@@ -271,6 +293,10 @@ def test_every_predicate_has_rows():
         ("can_view_audit", VOLUNTEER, False), ("can_view_audit", STAFF, True),
         ("can_view_metrics", VOLUNTEER, False), ("can_view_metrics", STAFF, True),
         ("can_open_private_question", ANON, False), ("can_open_private_question", MEMBER, True),
+        ("can_review", ANON, False), ("can_review", MEMBER, False),
+        ("can_review", VOLUNTEER, True), ("can_review", STAFF, True),
+        ("can_hide_by_report", MEMBER, False), ("can_hide_by_report", VOLUNTEER, True),
+        ("can_hide_by_report", STAFF, True),
     ],
 )  # fmt: skip
 def test_role_only_predicates(ctx, name, who, expected):
@@ -307,3 +333,26 @@ def test_deleted_post_only_for_staff(ctx):
     assert not P.can_view_post(actor(MEMBER), post)
     assert not P.can_view_post(actor(AUTHOR), post)
     assert P.can_view_post(actor(STAFF), post)
+
+
+@pytest.mark.parametrize(
+    ("who", "level", "expected"),
+    [(ANON, 0, False), (MEMBER, 0, False), (MEMBER, 1, True), (MEMBER, 2, True),
+     (VOLUNTEER, 0, True), (STAFF, 0, True)],
+)  # fmt: skip
+def test_trust_levels_decide_review_and_report_weight(ctx, who, level, expected):
+    person = actor(who)
+    person.trust_level = level
+    assert P.can_post_unreviewed(person) is expected
+    assert P.can_report_count(person) is expected
+
+
+@pytest.mark.parametrize(
+    ("who", "target_role", "expected"),
+    [(ADMIN, Role.MEMBER, True), (STAFF, Role.MEMBER, True), (STAFF, Role.VOLUNTEER, True),
+     (STAFF, Role.STAFF, False), (VOLUNTEER, Role.MEMBER, False), (MEMBER, Role.MEMBER, False)],
+)  # fmt: skip
+def test_staff_set_trust_levels(ctx, who, target_role, expected):
+    target = User(id=50, username="t", role=target_role, is_suspended=False)
+    assert P.can_set_trust(actor(who), target) is expected
+    assert not P.can_set_trust(actor(STAFF), actor(STAFF))

@@ -23,7 +23,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.utils import cached_property
 
 from .. import emails as emails_domain
-from .. import guard, metrics, notifications, permissions
+from .. import guard, metrics, notifications, permissions, trust
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
         moderation,
         publication,
         ratings,
+        review,
         search,
         staff,
         threads,
@@ -62,7 +63,7 @@ def register(app: Flask) -> None:
 
     blueprints = (
         main, auth, emails, users, categories, threads, answers, tickets, ratings, search, staff,
-        moderation, admin, twofactor, publication,
+        moderation, admin, twofactor, publication, review,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -109,6 +110,9 @@ def register(app: Flask) -> None:
         open_reports=lambda: open_flag_count(current_user),
         expected_wait=metrics.expected_wait,
         expected_staff_wait=metrics.expected_staff_wait,
+        held_posts=lambda: trust.held_count(current_user),
+        trust_label=labels.trust_label,
+        held_reasons=labels.held_reasons,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail_compose
 from ..forms import CONTACT_CHOICES, DEVICE_CHOICES
+from ..screening import REASONS as HOLD_REASONS
 
 FINDINGS = {
     "recovery_phrase": _l("a recovery phrase"),
@@ -41,6 +42,21 @@ ROLES = {
 }
 # One list of what each notification says, shared with the e-mails.
 NOTIFICATIONS = mail_compose.NOTIFICATIONS
+TRUST_LEVELS = {
+    0: _l("New member"),
+    1: _l("Basic member"),
+    2: _l("Member"),
+    3: _l("Trusted"),
+}
+
+
+def trust_label(level: int | None) -> str:
+    return str(TRUST_LEVELS.get(level or 0, level))
+
+
+def held_reasons(codes: str | None) -> list[str]:
+    """Why a post is held, one translated phrase per reason code."""
+    return [str(HOLD_REASONS.get(code, code)) for code in (codes or "").split(",") if code]
 
 
 def notification_text(note) -> str:

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import discovery, permissions, threads, tickets
+from .. import discovery, permissions, threads, tickets, trust
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
@@ -48,6 +48,7 @@ def ask():
                            key_choice=_key_choice(), **question)  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
+        _tell_if_held(threads.question_of(thread))
         return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template("threads/ask.html", form=form)
 
@@ -64,6 +65,7 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
+    trust.note_visit(current_user, thread)
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     answers = threads.answers_page(current_user, thread, page_arg(), order)
     return render_template(
@@ -97,6 +99,7 @@ def reply(thread_id: int):
                                      key_choice=_key_choice())  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/reply.html", thread=thread)
+        _tell_if_held(post)
         return redirect(post_url(post))
     return render_template("threads/reply.html", form=form, thread=thread), 400
 
@@ -118,6 +121,7 @@ def edit(post_id: int):
         except DomainError as error:
             return _refused(error, form, "threads/edit.html", post=post)
         flash(_("Your changes are saved."), "success")
+        _tell_if_held(post)
         return redirect(post_url(post))
     return render_template("threads/edit.html", form=form, post=post)
 
@@ -159,6 +163,12 @@ def moderate(thread_id: int):
     else:
         flash(_("Done."), "success")
     return redirect(url_for("threads.show", thread_id=thread.id))
+
+
+def _tell_if_held(post) -> None:
+    if post is not None and post.held_at is not None:
+        flash(_("Your post is held for review: only you and the reviewers see it until one "
+                "approves it. The note on the post says why."), "warning")  # fmt: skip
 
 
 def post_url(post) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import accounts, metrics, notifications, permissions, ratings, threads
+from .. import accounts, metrics, notifications, permissions, ratings, threads, trust
 from ..errors import DomainError
 from ..forms import PasswordForm, ProfileForm, choices
 from . import page_arg, show_error
@@ -34,6 +34,22 @@ def profile(username: str):
         if permissions.can_view_ratings_of(current_user, user)
         else None,
     )
+
+
+@bp.post("/u/<username>/trust")
+@login_required
+def set_trust(username: str):
+    user = accounts.find_by_name(username)
+    if user is None:
+        abort(404)
+    raw = request.form.get("level", "auto")
+    try:
+        trust.set_level(current_user, user, None if raw == "auto" else int(raw))
+    except (DomainError, ValueError):
+        flash(_("Please pick one of the choices."), "error")
+    else:
+        flash(_("The trust level is saved."), "success")
+    return redirect(url_for("users.profile", username=user.username))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
