@@ -19,9 +19,11 @@ from .models import Category, Post, Thread, User, Vote
 from .permissions import Actor
 from .posting import (
     Question,
+    Sent,
     Text,
     add_post,
     after_reply,
+    attach_images,
     check_body,
     check_title,
     guard,
@@ -211,14 +213,23 @@ def answers_by(author: User, page: int) -> Pagination:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def ask(actor: User, category: Category, *, personal_ok: bool = False, **question: Any) -> Thread:
-    """Start a public thread with its question (fields of posting.Question); a repeated
-    submit returns the first thread."""
+def ask(
+    actor: User,
+    category: Category,
+    *,
+    personal_ok: bool = False,
+    images: Sent | None = None,
+    **question: Any,
+) -> Thread:
+    """Start a public thread with its question (fields of posting.Question) and images; a
+    repeated submit returns the first thread."""
     permissions.require(permissions.can_start_thread(actor, category))
     return once(
         question.get("submission_key"),
         actor,
-        lambda: start_thread(actor, category, Question(**question), personal_ok=personal_ok),
+        lambda: start_thread(
+            actor, category, Question(**question), personal_ok=personal_ok, images=images
+        ),
         lambda post: post.thread,
     )
 
@@ -230,8 +241,9 @@ def reply(
     *,
     submission_key: str | None = None,
     personal_ok: bool = False,
+    images: Sent | None = None,
 ) -> Post:
-    """Answer a thread; a repeated submit returns the first answer."""
+    """Answer a thread (with images); a repeated submit returns the first answer."""
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     permissions.require(permissions.can_reply(actor, thread))
 
@@ -239,6 +251,8 @@ def reply(
         text = check_body(body)
         guard([Text("body", text)], public=not thread.is_private, personal_ok=personal_ok)
         post = add_post(actor, thread, text, submission_key=submission_key)
+        public = not thread.is_private
+        attach_images(actor, images, public=public, personal_ok=personal_ok, post_id=post.id)
         after_reply(thread, post, actor)
         return post
 

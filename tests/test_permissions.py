@@ -8,7 +8,18 @@ from __future__ import annotations
 import pytest
 
 from forum import permissions as P
-from forum.models import Category, Post, Role, Thread, Ticket, TicketStatus, User
+from forum.models import (
+    Attachment,
+    Category,
+    Post,
+    Role,
+    Thread,
+    Ticket,
+    TicketNote,
+    TicketStatus,
+    User,
+    utcnow,
+)
 
 ANON, MEMBER, ASKER, AUTHOR, VOLUNTEER, STAFF, ADMIN = (
     "anon", "member", "asker", "author", "volunteer", "staff", "admin"
@@ -209,6 +220,7 @@ def test_starting_threads(ctx, who, staff_only, expected):
 
 def test_every_predicate_has_rows():
     covered = {name for name, _state in TABLE} | {name for name, _state in POST_TABLE}
+    covered |= {name for name, _state in IMAGE_TABLE}
     covered |= {
         "can_view_post",
         "can_moderate",
@@ -224,6 +236,7 @@ def test_every_predicate_has_rows():
         "can_view_audit",
         "can_view_metrics",
         "can_start_thread",
+        "can_upload_image",
     }  # fmt: skip  (these have their own tests below or in test_http_*)
     assert set(P.PREDICATES) <= covered, set(P.PREDICATES) - covered
 
@@ -239,6 +252,7 @@ def test_every_predicate_has_rows():
         ("can_view_audit", VOLUNTEER, False), ("can_view_audit", STAFF, True),
         ("can_view_metrics", VOLUNTEER, False), ("can_view_metrics", STAFF, True),
         ("can_open_private_question", ANON, False), ("can_open_private_question", MEMBER, True),
+        ("can_upload_image", ANON, False), ("can_upload_image", MEMBER, True),
     ],
 )  # fmt: skip
 def test_role_only_predicates(ctx, name, who, expected):
@@ -259,3 +273,36 @@ def test_deleted_post_only_for_staff(ctx):
     assert not P.can_view_post(actor(MEMBER), post)
     assert not P.can_view_post(actor(AUTHOR), post)
     assert P.can_view_post(actor(STAFF), post)
+
+
+def image_in(state: str) -> Attachment:
+    """An image by AUTHOR: in an answer ("open", "private", "deleted" post), held for review,
+    removed, pending (not sent yet) or in a ticket's internal note."""
+    attachment = Attachment(id=30, uploader_id=IDS[AUTHOR], held=state == "held")
+    if state == "removed":
+        attachment.removed_at = utcnow()
+    if state == "note":
+        attachment.note = TicketNote(id=40, thread=thread_in("private"), author_id=IDS[STAFF])
+    elif state != "pending":
+        attachment.post = answer_in("private" if state == "private" else "open")
+        attachment.post.is_deleted = state == "deleted"
+    return attachment
+
+
+#                              anon member asker author volunteer staff admin
+IMAGE_TABLE = {
+    ("can_view_attachment", "open"): [Y, Y, Y, Y, Y, Y, Y],
+    ("can_view_attachment", "private"): [N, N, Y, N, N, Y, Y],
+    ("can_view_attachment", "deleted"): [N, N, N, N, N, Y, Y],
+    ("can_view_attachment", "held"): [N, N, N, Y, N, Y, Y],
+    ("can_view_attachment", "removed"): [N, N, N, N, N, N, N],
+    ("can_view_attachment", "pending"): [N, N, N, Y, N, N, N],
+    ("can_view_attachment", "note"): [N, N, N, N, N, Y, Y],
+    ("can_remove_attachment", "open"): [N, N, N, N, N, Y, Y],
+    ("can_remove_attachment", "removed"): [N, N, N, N, N, N, N],
+}
+
+
+@pytest.mark.parametrize(("name", "state", "who", "expected"), _cases(IMAGE_TABLE))
+def test_image_permissions(ctx, name, state, who, expected):
+    assert P.PREDICATES[name](actor(who), image_in(state)) is expected
