@@ -64,7 +64,7 @@ def index_later(kind: str, object_id: int) -> None:
 
 # What public pages show. Any insert, update or delete of these bumps the version in the
 # same transaction (so a page cached under the old version is never served again).
-CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets"})
+CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets", "attachments"})
 
 
 def content_version() -> int | None:

@@ -102,9 +102,7 @@ def ask_privately(
     return once(question.get("submission_key"), actor, make, lambda post: post.thread)
 
 
-def follow_up_privately(
-    actor: User, thread: Thread, body: str, images: Sent | None = None
-) -> Post:
+def follow_up_privately(actor: User, thread: Thread, body: str, images: Sent | None = None) -> Post:
     """Send what would have been a public reply to staff as a new private ticket instead."""
     permissions.require(permissions.can_reply(actor, thread))
     title = _l("Private follow-up: %(title)s", title=thread.title)

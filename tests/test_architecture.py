@@ -14,12 +14,12 @@ FORUM = ROOT / "forum"
 # Domain modules: plain functions taking the actor; they do not import each other.
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
-    "notifications", "discovery",
+    "notifications", "discovery", "media",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
     "permissions", "safety", "safety_phrases", "markup", "contacts", "events", "posting", "models",
-    "extensions", "errors", "config", "forms",
+    "extensions", "errors", "config", "forms", "images", "attachments",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.

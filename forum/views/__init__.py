@@ -30,7 +30,7 @@ from . import labels, pagecache
 E = TypeVar("E", bound=Enum)
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
         auth,
         categories,
         main,
+        media,
         moderation,
         search,
         staff,
@@ -53,6 +54,7 @@ def register(app: Flask) -> None:
 
     blueprints = (
         main, auth, users, categories, threads, answers, tickets, search, staff, moderation, admin,
+        media,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -88,6 +90,8 @@ def register(app: Flask) -> None:
         all_categories=threads_domain.all_categories,
         unread_notifications=lambda: notifications.unread_count(current_user),
         open_reports=lambda: open_flag_count(current_user),
+        image_url=media.image_url,
+        pending_images=media.pending_images,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label
