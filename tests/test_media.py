@@ -141,7 +141,7 @@ def test_files_that_are_not_plain_images_are_refused(ctx, login, member, kind):
 def test_size_limit(app, ctx, login, member):
     app.config["FORUM_MAX_IMAGE_BYTES"] = 10_000
     try:
-        response = upload(login(member), noisy(), "big.png")
+        response = upload(login(member), noisy((120, 120)), "big.png")  # 43 KB
     finally:
         app.config["FORUM_MAX_IMAGE_BYTES"] = 8 * 1024 * 1024
     assert response.status_code == 422 and "limited to" in response.json["error"]
