@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: setup run serve test test-fast lint format typecheck messages db demo chromium clean
+.PHONY: setup run serve test test-fast lint format typecheck messages db demo chromium ocr clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
@@ -19,7 +19,17 @@ $(STAMP): pyproject.toml
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel -q compile -i $< -o $@
 
-setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo
+setup: $(STAMP) forum/translations/zh/LC_MESSAGES/messages.mo ocr
+
+# Text in uploaded images is read with Tesseract (English + Chinese); tests draw screenshots
+# with DejaVu and WenQuanYi fonts. Without Tesseract uploads are held for staff (fail closed).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra fonts-dejavu-core fonts-wqy-microhei
+ocr:
+	@missing=$$(for p in $(OCR_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else echo "Images need: sudo apt-get install $$missing" >&2; exit 1; fi; fi
 
 # Absolute links (feeds) and the trusted Host names come from the canonical address.
 run serve: export FORUM_BASE_URL ?= http://$(HOST):$(PORT)

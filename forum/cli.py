@@ -20,6 +20,7 @@ from . import (
     lookalikes,
     mail,
     markup,
+    media,
     search_outbox,
     twofactor,
 )
@@ -231,3 +232,17 @@ def backup(target: str | None) -> None:
         copy.close()
         raw.close()
     click.echo(f"Backed up to {target}")
+
+
+@forum.command("media-orphans")
+@click.option("--hours", default=24, show_default=True, help="Only uploads older than this.")
+@click.option("--delete", "remove", is_flag=True, help="Remove them (default: only list).")
+def media_orphans(hours: int, remove: bool) -> None:
+    """List (or remove) images uploaded but never sent, and stored blobs nothing uses."""
+    if remove:
+        attachments, blobs = media.remove_orphans(hours)
+        click.echo(f"Removed {attachments} unsent image(s) and {blobs} blob(s).")
+        return
+    stale, unused = media.orphans(hours)
+    click.echo(f"{len(stale)} unsent image(s): {', '.join(map(str, stale)) or '-'}")
+    click.echo(f"{len(unused)} unused blob(s).")

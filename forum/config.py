@@ -147,7 +147,24 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Images in posts and notes (forum/images.py): how many, how big, how they are read.
+    "FORUM_MAX_IMAGES": 6,
+    "FORUM_MAX_IMAGE_BYTES": 8 * 1024 * 1024,
+    # More is refused as a decompression bomb (decoding 50 MP takes 150 MB of memory);
+    # screenshots are 2-4 MP and most phone photos 12-50 MP.
+    "FORUM_MAX_IMAGE_PIXELS": 50_000_000,
+    # Stored images are downscaled to fit this square (phone screenshots are 1080-1440 wide).
+    "FORUM_MAX_IMAGE_SIDE": 2560,
+    # Tesseract reads text in images for the guard; missing or slower than this: held.
+    "FORUM_TESSERACT_CMD": "tesseract",
+    "FORUM_OCR_SECONDS": 15.0,
+    # This host's copy of stored images (content-addressed, never stale; default
+    # instance/media). The database stays the truth: hosts share nothing on disk.
+    "FORUM_MEDIA_CACHE_DIR": None,
+    "FORUM_UPLOAD_RATE_LIMIT": "60 per hour",
+    # The whole request: a form without JavaScript sends up to 6 images of 8 MB at once
+    # (with JavaScript each image is its own request). Werkzeug spools files to disk.
+    "MAX_CONTENT_LENGTH": 6 * 8 * 1024 * 1024 + 2 * 1024 * 1024,
 }
 
 ENV_ALIASES = {
@@ -209,6 +226,8 @@ def finish(config: dict[str, Any], instance_path: str) -> None:
         config["FORUM_MAIL_DIR"] = str(instance / "mail")
     if config["FORUM_ENV"] not in ("production", "development"):
         raise ConfigError("FORUM_ENV must be production or development.")
+    if not config.get("FORUM_MEDIA_CACHE_DIR"):
+        config["FORUM_MEDIA_CACHE_DIR"] = str(instance / "media")
     if production:
         key = config.get("SECRET_KEY")
         if not key or len(str(key)) < 32:

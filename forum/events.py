@@ -64,7 +64,7 @@ def index_later(kind: str, object_id: int) -> None:
 
 # What public pages show. Any insert, update or delete of these bumps the version in the
 # same transaction (so a page cached under the old version is never served again).
-CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets"})
+CONTENT = frozenset({"threads", "posts", "votes", "categories", "users", "tickets", "attachments"})
 # Columns of those tables that no public page shows: changing only these (a logout bumps
 # users.session_version, a language choice sets users.locale) keeps the cached pages.
 PRIVATE_COLUMNS = {

@@ -13,7 +13,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .models import ROLE_RANK, Category, Post, Role, Thread, TicketStatus, User
+from .models import ROLE_RANK, Attachment, Category, Post, Role, Thread, TicketStatus, User
 
 
 class Anonymous(AnonymousUserMixin):
@@ -119,7 +119,32 @@ def visible_posts(user: Actor) -> ColumnElement[bool]:
     return and_(Post.is_deleted == false(), or_(Post.held_at.is_(None), Post.author_id == user.id))
 
 
+def can_view_attachment(user: Actor, attachment: Attachment) -> bool:
+    """An image shows with its post or note (held ones only to the uploader and staff);
+    one not yet sent only to its uploader; a removed one to nobody."""
+    if attachment.removed_at is not None:
+        return False
+    own = bool(user.is_authenticated) and attachment.uploader_id == user.id
+    if attachment.held and not (own or user.is_staff):
+        return False
+    if attachment.post is not None:
+        return can_view_post(user, attachment.post)
+    if attachment.note is not None:
+        return can_view_notes(user, attachment.note.thread)
+    return own
+
+
 # --- writing ---------------------------------------------------------------------------------
+
+
+def can_upload_image(user: Actor) -> bool:
+    """Members attach images to what they write (each is read by the guard first)."""
+    return _active(user)
+
+
+def can_remove_attachment(user: Actor, attachment: Attachment) -> bool:
+    """Staff remove any image from a post or note, and release held ones."""
+    return _active(user) and user.is_staff and attachment.removed_at is None
 
 
 def can_start_thread(user: Actor, category: Category) -> bool:

@@ -21,7 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import contacts, markup, safety
+from . import attachments, contacts, markup, safety
+from .attachments import Sent
 from .errors import DomainError
 from .events import index_later, notify
 from .extensions import db
@@ -106,6 +107,23 @@ def guard(
         personal = [f.kind for t in texts for f in safety.find_personal_data(t.value)]
         if personal:
             raise PersonalDataFound(sorted(set(personal)))
+
+
+def attach_images(
+    author: User, sent: Sent | None, *, public: bool, personal_ok: bool = False, **owner: int
+) -> None:
+    """Link the author's pending images to a post or note (owner: post_id= or note_id=);
+    personal data read in a picture of a public post needs the author's "post it anyway"."""
+    if sent is None or not sent.ids:
+        return
+    attachments.check_count(len(sent.ids))
+    found = attachments.pending(author, sent.ids)
+    if len(found) != len(set(sent.ids)):
+        raise DomainError(_l("An image could not be found; please add it again."), field="images")
+    personal = attachments.personal_kinds(found)
+    if public and personal and not personal_ok:
+        raise PersonalDataFound(personal)
+    attachments.link(found, sent, **owner)
 
 
 def check_title(title: str) -> str:
@@ -240,8 +258,9 @@ def start_thread(
     private: bool = False,
     personal_ok: bool = False,
     key_choice: str = "",
+    images: Sent | None = None,
 ) -> Thread:
-    """Check and store a new thread with its question post (flushed, not committed)."""
+    """Check and store a new thread with its question post and images (flushed)."""
     title = check_title(question.title)
     body = check_body(question.body)
     texts = [Text("title", title), Text("body", body)]
@@ -262,8 +281,9 @@ def start_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    add_post(author, thread, body, is_question=True, submission_key=question.submission_key,
-             held=held)  # fmt: skip
+    post = add_post(author, thread, body, is_question=True, submission_key=question.submission_key,
+                    held=held)  # fmt: skip
+    attach_images(author, images, public=not private, personal_ok=personal_ok, post_id=post.id)
     return thread
 
 

@@ -21,9 +21,11 @@ from .models import Category, Post, Thread, User, Vote
 from .permissions import Actor
 from .posting import (
     Question,
+    Sent,
     Text,
     add_post,
     after_reply,
+    attach_images,
     check_body,
     check_title,
     guard,
@@ -221,16 +223,22 @@ def ask(
     *,
     personal_ok: bool = False,
     key_choice: str = "",
+    images: Sent | None = None,
     **question: Any,
 ) -> Thread:
-    """Start a public thread with its question (fields of posting.Question); a repeated
-    submit returns the first thread."""
+    """Start a public thread with its question (fields of posting.Question) and images; a
+    repeated submit returns the first thread."""
     permissions.require(permissions.can_start_thread(actor, category))
     return once(
         question.get("submission_key"),
         actor,
         lambda: start_thread(
-            actor, category, Question(**question), personal_ok=personal_ok, key_choice=key_choice
+            actor,
+            category,
+            Question(**question),
+            personal_ok=personal_ok,
+            key_choice=key_choice,
+            images=images,
         ),
         lambda post: post.thread,
     )
@@ -244,8 +252,9 @@ def reply(
     submission_key: str | None = None,
     personal_ok: bool = False,
     key_choice: str = "",
+    images: Sent | None = None,
 ) -> Post:
-    """Answer a thread; a repeated submit returns the first answer."""
+    """Answer a thread (with images); a repeated submit returns the first answer."""
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     permissions.require(permissions.can_reply(actor, thread))
 
@@ -261,6 +270,8 @@ def reply(
             check_daily_limit(actor)
         held = screen(actor, [text], public=not thread.is_private)
         post = add_post(actor, thread, text, submission_key=submission_key, held=held)
+        attach_images(actor, images, public=not thread.is_private, personal_ok=personal_ok,
+                      post_id=post.id)  # fmt: skip
         if not held:  # a held reply notifies and counts once approved
             after_reply(thread, post, actor)
         return post

@@ -34,7 +34,7 @@ from .models import (
     User,
     utcnow,
 )
-from .posting import Question, Text, check_body, guard, once, start_thread
+from .posting import Question, Sent, Text, attach_images, check_body, guard, once, start_thread
 
 
 def _reason(value: str) -> EscalationReason:
@@ -86,6 +86,7 @@ def ask_privately(
     *,
     personal_ok: bool = True,
     key_choice: str = "",
+    images: Sent | None = None,
     **question: Any,
 ) -> Thread:
     """Start a question that only the asker and staff can see ("this involves my account")."""
@@ -93,7 +94,12 @@ def ask_privately(
 
     def make() -> Thread:
         thread = start_thread(
-            actor, category, Question(**question), private=True, key_choice=key_choice
+            actor,
+            category,
+            Question(**question),
+            private=True,
+            key_choice=key_choice,
+            images=images,
         )
         db.session.add(
             Ticket(thread=thread, opened_by_id=actor.id, reason=EscalationReason.ACCOUNT_DATA)
@@ -104,13 +110,15 @@ def ask_privately(
     return once(question.get("submission_key"), actor, make, lambda post: post.thread)
 
 
-def follow_up_privately(actor: User, thread: Thread, body: str) -> Post:
+def follow_up_privately(actor: User, thread: Thread, body: str, images: Sent | None = None) -> Post:
     """Send what would have been a public reply to staff as a new private ticket instead."""
     permissions.require(permissions.can_reply(actor, thread))
     title = _l("Private follow-up: %(title)s", title=thread.title)
     about = _l("About the public thread: %(path)s", path=f"/t/{thread.id}")
     body = f"{check_body(body)}\n\n({about})"
-    ticket_thread = ask_privately(actor, thread.category, title=str(title)[:200], body=body)
+    ticket_thread = ask_privately(
+        actor, thread.category, title=str(title)[:200], body=body, images=images
+    )
     return db.session.scalar(
         select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question == true())
     )
@@ -174,8 +182,8 @@ def update(
         db.session.commit()
 
 
-def add_note(actor: User, thread: Thread, body: str) -> TicketNote:
-    """Write a staff-only internal note (secrets are refused here too)."""
+def add_note(actor: User, thread: Thread, body: str, images: Sent | None = None) -> TicketNote:
+    """Write a staff-only internal note with images (secrets are refused here too)."""
     permissions.require(permissions.can_manage_ticket(actor, thread))
     body = check_body(body, field="note")
     guard([Text("note", body)], public=False)
@@ -183,6 +191,8 @@ def add_note(actor: User, thread: Thread, body: str) -> TicketNote:
         thread_id=thread.id, author_id=actor.id, body_source=body, body_html=markup.render(body)
     )
     db.session.add(note)
+    db.session.flush()
+    attach_images(actor, images, public=False, note_id=note.id)
     db.session.commit()
     return note
 

@@ -46,6 +46,7 @@ LOOSE_LIMITS = {
     "FORUM_POST_RATE_LIMIT": "10000 per minute",
     "FORUM_EDIT_RATE_LIMIT": "10000 per minute",
     "FORUM_LOGIN_RATE_LIMIT": "10000 per minute",
+    "FORUM_UPLOAD_RATE_LIMIT": "10000 per minute",
 }
 
 

@@ -3,11 +3,14 @@ through any page, list, search, suggestion, feed, notification or endpoint of th
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
-from forum import answers, moderation, search_outbox, threads, tickets
+from forum import answers, media, moderation, search_outbox, threads, tickets
+from forum.attachments import Sent
 from forum.models import Role
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
@@ -52,6 +55,9 @@ def canary(ctx):
     )  # fmt: skip
     vol_post = make_answer(thread, volunteer, f"Check the {MARKER} network setting first.")
     make_answer(thread, member, f"Same {MARKER} problem here.")
+    # A screenshot in the thread: after escalation it is the asker's and staff's only.
+    shot = media.upload(asker, _png(), "my-balance.png")
+    threads.reply(asker, thread, f"Here is my {MARKER} screen.", images=Sent((shot.id,)))
     answers.vote(member, vol_post)
     answers.confirm_solution(asker, vol_post)
     answers.accept(staff, vol_post)
@@ -65,8 +71,15 @@ def canary(ctx):
     search_outbox.sync()
     ids = {"thread_id": thread.id, "post_id": vol_post.id, "user_id": asker.id,
            "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css",
-           "token": "not-a-token"}  # fmt: skip
+           "token": "not-a-token",
+           "attachment_id": shot.id, "ext": "png"}  # fmt: skip
     return thread, ids, {"asker": asker, "volunteer": volunteer, "member": member, "staff": staff}
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (160, 90), (10, 200, 90)).save(out, "PNG")
+    return out.getvalue()
 
 
 def _pages(app, browser, ids):
@@ -99,6 +112,8 @@ def test_canary_reaches_nobody_else(app, canary, login, client, who):
         checked += 1
     assert checked > 100
     assert browser.get(f"/t/{thread.id}").status_code == 404
+    for url in (f"/media/{ids['attachment_id']}.png", f"/media/{ids['attachment_id']}/thumb.png"):
+        assert browser.get(url).status_code == 404, url
 
 
 def test_canary_gone_from_public_search_and_suggestions(app, canary):
@@ -118,6 +133,8 @@ def test_asker_and_staff_still_see_everything(canary, login, who):
     page = browser.get(f"/t/{thread.id}").get_data(as_text=True)
     assert MARKER in page and TITLE_MARKER in page
     assert "Check the" in page  # the volunteer's reply is part of the ticket
+    image = browser.get(f"/media/{_ids['attachment_id']}.png")
+    assert image.status_code == 200 and image.headers["Cache-Control"] == "private, no-store"
 
 
 def test_staff_search_finds_the_ticket_privately(canary, login):

@@ -32,7 +32,8 @@ def _world():
     post = make_answer(thread, make_user("helper1", "volunteer"))
     ids = {"thread_id": thread.id, "post_id": post.id, "user_id": member.id,
            "slug": cats[0].slug, "username": member.username, "filename": "css/forum.css",
-           "flag_id": 1, "token": "not-a-valid-token"}  # fmt: skip
+           "flag_id": 1, "token": "not-a-valid-token",
+           "attachment_id": 1, "ext": "png"}  # fmt: skip
     return admin, ids
 
 

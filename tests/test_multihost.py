@@ -3,12 +3,16 @@ outbox. Two apps here stand for two hosts: a post made through one is found on t
 
 from __future__ import annotations
 
+import io
 import time
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from forum import create_app, search_outbox
 from forum.extensions import db
+from tests.conftest import Browser
 from tests.factories import make_category, make_thread, make_user
 
 
@@ -49,3 +53,24 @@ def test_a_post_on_one_host_is_found_on_the_other(app, ctx, second_host):
     a_index = search_outbox.index()
     assert a_index.path != b_index.path
     assert b_index.load_progress().last_id == a_index.load_progress().last_id > 0
+
+
+def test_an_image_uploaded_through_one_host_is_served_by_the_other(app, ctx, second_host):
+    """Images live in the shared database; each host keeps only its own disk copy."""
+    user = make_user()
+    thread = make_thread(user, make_category())
+    browser_a = Browser(app.test_client())
+    browser_a.login(user.username)
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (200, 40, 40)).save(out, "PNG")
+    page = f"/t/{thread.id}"
+    data = {"body": "The error screen.", "images": [(io.BytesIO(out.getvalue()), "error.png")]}
+    sent = browser_a.post(f"{page}/reply", data, page=page, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    html = app.test_client().get(page).get_data(as_text=True)
+    url = html.split('<a href="/media/')[1].split('"')[0]
+    served = second_host.test_client().get(f"/media/{url}")
+    assert served.status_code == 200 and served.data.startswith(b"\x89PNG")
+    host_b_cache = second_host.config["FORUM_MEDIA_CACHE_DIR"]
+    assert host_b_cache != app.config["FORUM_MEDIA_CACHE_DIR"]
+    assert any(p.is_file() for p in Path(host_b_cache).rglob("*"))  # B's own disk copy

@@ -10,7 +10,18 @@ from datetime import datetime
 import pytest
 
 from forum import permissions as P
-from forum.models import Category, Post, Role, Thread, Ticket, TicketStatus, User, utcnow
+from forum.models import (
+    Attachment,
+    Category,
+    Post,
+    Role,
+    Thread,
+    Ticket,
+    TicketNote,
+    TicketStatus,
+    User,
+    utcnow,
+)
 
 ANON, MEMBER, ASKER, AUTHOR, VOLUNTEER, STAFF, ADMIN = (
     "anon", "member", "asker", "author", "volunteer", "staff", "admin"
@@ -257,6 +268,7 @@ def test_helpers_see_their_own_ratings_and_staff_everyones(ctx, who, expected):
 
 def test_every_predicate_has_rows():
     covered = {name for name, _state in TABLE} | {name for name, _state in POST_TABLE}
+    covered |= {name for name, _state in IMAGE_TABLE}
     covered |= {
         "can_view_post",
         "can_moderate",
@@ -278,6 +290,7 @@ def test_every_predicate_has_rows():
         "can_post_unreviewed",
         "can_report_count",
         "can_set_trust",
+        "can_upload_image",
     }  # fmt: skip  (these have their own tests below or in test_http_*)
     assert set(P.PREDICATES) <= covered, set(P.PREDICATES) - covered
 
@@ -297,6 +310,7 @@ def test_every_predicate_has_rows():
         ("can_review", VOLUNTEER, True), ("can_review", STAFF, True),
         ("can_hide_by_report", MEMBER, False), ("can_hide_by_report", VOLUNTEER, True),
         ("can_hide_by_report", STAFF, True),
+        ("can_upload_image", ANON, False), ("can_upload_image", MEMBER, True),
     ],
 )  # fmt: skip
 def test_role_only_predicates(ctx, name, who, expected):
@@ -356,3 +370,36 @@ def test_staff_set_trust_levels(ctx, who, target_role, expected):
     target = User(id=50, username="t", role=target_role, is_suspended=False)
     assert P.can_set_trust(actor(who), target) is expected
     assert not P.can_set_trust(actor(STAFF), actor(STAFF))
+
+
+def image_in(state: str) -> Attachment:
+    """An image by AUTHOR: in an answer ("open", "private", "deleted" post), held for review,
+    removed, pending (not sent yet) or in a ticket's internal note."""
+    attachment = Attachment(id=30, uploader_id=IDS[AUTHOR], held=state == "held")
+    if state == "removed":
+        attachment.removed_at = utcnow()
+    if state == "note":
+        attachment.note = TicketNote(id=40, thread=thread_in("private"), author_id=IDS[STAFF])
+    elif state != "pending":
+        attachment.post = answer_in("private" if state == "private" else "open")
+        attachment.post.is_deleted = state == "deleted"
+    return attachment
+
+
+#                              anon member asker author volunteer staff admin
+IMAGE_TABLE = {
+    ("can_view_attachment", "open"): [Y, Y, Y, Y, Y, Y, Y],
+    ("can_view_attachment", "private"): [N, N, Y, N, N, Y, Y],
+    ("can_view_attachment", "deleted"): [N, N, N, N, N, Y, Y],
+    ("can_view_attachment", "held"): [N, N, N, Y, N, Y, Y],
+    ("can_view_attachment", "removed"): [N, N, N, N, N, N, N],
+    ("can_view_attachment", "pending"): [N, N, N, Y, N, N, N],
+    ("can_view_attachment", "note"): [N, N, N, N, N, Y, Y],
+    ("can_remove_attachment", "open"): [N, N, N, N, N, Y, Y],
+    ("can_remove_attachment", "removed"): [N, N, N, N, N, N, N],
+}
+
+
+@pytest.mark.parametrize(("name", "state", "who", "expected"), _cases(IMAGE_TABLE))
+def test_image_permissions(ctx, name, state, who, expected):
+    assert P.PREDICATES[name](actor(who), image_in(state)) is expected

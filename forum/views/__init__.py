@@ -34,7 +34,7 @@ from . import accesslog, labels, pagecache, sessions
 E = TypeVar("E", bound=Enum)
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
@@ -49,6 +49,7 @@ def register(app: Flask) -> None:
         categories,
         emails,
         main,
+        media,
         moderation,
         publication,
         ratings,
@@ -63,7 +64,7 @@ def register(app: Flask) -> None:
 
     blueprints = (
         main, auth, emails, users, categories, threads, answers, tickets, ratings, search, staff,
-        moderation, admin, twofactor, publication, review,
+        moderation, admin, twofactor, publication, review, media,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -113,6 +114,8 @@ def register(app: Flask) -> None:
         held_posts=lambda: trust.held_count(current_user),
         trust_label=labels.trust_label,
         held_reasons=labels.held_reasons,
+        image_url=media.image_url,
+        pending_images=media.pending_images,
     )
     app.jinja_env.filters.update(
         ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label

@@ -7,13 +7,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import discovery, permissions, threads, tickets, trust
+from .. import discovery, media, permissions, threads, tickets, trust
+from ..attachments import SecretInImage
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
 from . import enum_arg, page_arg, show_error
 from .limits import per_account
+from .media import sent_images
 from .ratings import asker_context
 from .tickets import panel_context
 
@@ -36,16 +38,17 @@ def ask():
     form = AskForm(category=request.args.get("category"))
     _category_choices(form)
     if form.validate_on_submit():
-        similar = _similar_first(form)
-        if similar:
-            return render_template("threads/ask.html", form=form, similar=similar)
         category = threads.get_category(form.category.data)
         question = {name: form[name].data for name in QUESTION_FIELDS}
         # A private question goes straight to staff; personal data is expected there.
         start = tickets.ask_privately if form.private.data else threads.ask
         try:
+            images = sent_images()  # stored first: the similar-threads step keeps them too
+            similar = _similar_first(form)
+            if similar:
+                return render_template("threads/ask.html", form=form, similar=similar)
             thread = start(current_user, category, personal_ok=form.personal_ok.data == "1",
-                           key_choice=_key_choice(), **question)  # fmt: skip
+                           key_choice=_key_choice(), images=images, **question)  # fmt: skip
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
         _tell_if_held(threads.question_of(thread))
@@ -68,12 +71,16 @@ def show(thread_id: int):
     trust.note_visit(current_user, thread)
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     answers = threads.answers_page(current_user, thread, page_arg(), order)
+    question = threads.question_of(thread)
+    accepted = threads.accepted_answer(current_user, thread)
+    shown = [p.id for p in (question, accepted, *answers.items) if p is not None]
     return render_template(
         "threads/show.html",
         thread=thread,
-        question=threads.question_of(thread),
-        accepted=threads.accepted_answer(current_user, thread),
+        question=question,
+        accepted=accepted,
         answers=answers,
+        images=media.for_posts(current_user, shown),
         order=order,
         voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
         form=ReplyForm() if permissions.can_reply(current_user, thread) else None,
@@ -90,11 +97,12 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
+            images = sent_images()
             if request.form.get("private") == "y" and not thread.is_private:
-                post = tickets.follow_up_privately(current_user, thread, form.body.data)
+                post = tickets.follow_up_privately(current_user, thread, form.body.data, images)
             else:
                 post = threads.reply(current_user, thread, form.body.data,
-                                     submission_key=form.submission_key.data,
+                                     submission_key=form.submission_key.data, images=images,
                                      personal_ok=form.personal_ok.data == "1",
                                      key_choice=_key_choice())  # fmt: skip
         except DomainError as error:
@@ -183,7 +191,9 @@ def _key_choice() -> str:
 
 def _refused(error: DomainError, form, template: str, **context):
     """Show the form again with what the user typed; a refused secret is cut out first."""
-    if isinstance(error, SecretRefused):
+    if isinstance(error, SecretInImage):
+        context["secret_refused"] = error  # the typed text stays as it was
+    elif isinstance(error, SecretRefused):
         getattr(form, error.field or "body").data = error.kept
         context["secret_refused"] = error
     elif isinstance(error, UnclearKey):

@@ -6,10 +6,11 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import accounts, permissions, threads, tickets
+from .. import accounts, media, permissions, threads, tickets
 from ..errors import DomainError
 from ..forms import EscalateForm, NoteForm, OpenTicketForm, TicketForm, choices
 from . import flash_refusal, int_arg, page_arg, show_error
+from .media import sent_images
 
 bp = Blueprint("tickets", __name__)
 
@@ -66,7 +67,7 @@ def add_note(thread_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         try:
-            tickets.add_note(current_user, thread, form.note.data)
+            tickets.add_note(current_user, thread, form.note.data, sent_images())
         except DomainError as error:
             show_error(error)
     flash_refusal(form)
@@ -134,10 +135,12 @@ def panel_context(thread) -> dict:
     if not thread.is_private or thread.ticket is None:
         return {}
     staff = permissions.can_manage_ticket(current_user, thread)  # the view checked visibility
+    notes = tickets.notes(current_user, thread)
     return {
         "ticket": thread.ticket,
         "ticket_form": ticket_form(thread) if staff else None,
-        "notes": tickets.notes(current_user, thread),
+        "notes": notes,
+        "note_images": media.for_notes(current_user, notes),
         "note_form": NoteForm() if staff else None,
         "waiting": tickets.waiting_for_staff(thread.ticket),
     }
