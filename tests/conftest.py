@@ -95,7 +95,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # Staff log in with a password only here; tests/test_twofactor.py turns the
             # two-factor requirement on (with the `staff_2fa` fixture) and tests it.
             "FORUM_STAFF_2FA": False,
-            "TRUSTED_HOSTS": ["localhost", "forum.test"],
+            "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "forum.test"],
         }
     )
     app.test_client_class = IsolatedClient
