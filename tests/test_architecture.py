@@ -15,7 +15,7 @@ FORUM = ROOT / "forum"
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
     "notifications", "discovery", "ratings", "trends", "emails", "inbound",
-    "twofactor", "publications", "trust", "media",
+    "twofactor", "publications", "trust", "media", "reading",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
@@ -23,7 +23,7 @@ LOWER = {
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
-    "links", "levels", "screening", "images", "attachments",
+    "links", "levels", "screening", "images", "attachments", "rights",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.
