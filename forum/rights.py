@@ -36,6 +36,7 @@ class ThreadRights:
     """The thread-wide answers for one viewer, and the per-post ones by kind of post."""
 
     actor: Actor
+    actor_id: int | None
     thread: Thread
     reply: bool
     watch: bool
@@ -50,7 +51,7 @@ class ThreadRights:
     def post(self, post: Any) -> PostRights:
         """The rights on a post (an ORM Post or a row with the same fields and `.thread`)."""
         key = (
-            self.actor.is_authenticated and post.author_id == self.actor.id,
+            self.actor_id is not None and post.author_id == self.actor_id,
             post.is_question,
             post.is_deleted,
             post.held_at is not None,
@@ -80,6 +81,7 @@ def thread_rights(actor: Actor, thread: Thread) -> ThreadRights:
     """Everything the thread page asks about this viewer and thread, once."""
     return ThreadRights(
         actor=actor,
+        actor_id=actor.id,
         thread=thread,
         reply=permissions.can_reply(actor, thread),
         watch=permissions.can_watch(actor, thread),

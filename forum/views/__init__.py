@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from babel.dates import format_timedelta
 from flask import Flask, Request, current_app, flash, g, render_template, request, url_for
-from flask_babel import format_date, get_locale, get_translations, to_user_timezone
+from flask_babel import format_date, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -319,7 +319,9 @@ def ago(moment: Any) -> str:
     seconds = (utcnow() - moment).total_seconds()
     if seconds < 45:
         return _("just now")
-    return _relative(str(get_locale()), _round_age(seconds))
+    if "forum_locale_name" not in g:
+        g.forum_locale_name = str(get_locale())
+    return _relative(g.forum_locale_name, _round_age(seconds))
 
 
 def _round_age(seconds: float) -> int:
@@ -341,5 +343,7 @@ def when(moment: Any, style: str = "short") -> str:
         return ""
     if style == "date":
         return format_date(moment, "medium")
-    local = to_user_timezone(moment.replace(tzinfo=UTC))
+    if "forum_zone" not in g:  # one time zone object per request (babel looks it up per call)
+        g.forum_zone = get_timezone()
+    local = moment.replace(tzinfo=UTC).astimezone(g.forum_zone)
     return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")

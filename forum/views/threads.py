@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from .. import discovery, media, permissions, reading, rights, threads, tickets, trust
 from ..attachments import SecretInImage
@@ -68,16 +69,17 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
-    trust.note_visit(current_user, thread)
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     posts = reading.thread_posts(current_user, thread, page_arg(), order)
-    return render_template("threads/show.html", **_show_context(thread, posts, order))
+    page = render_template("threads/show.html", **_show_context(thread, posts, order))
+    trust.note_visit(current_user, thread)  # after: its commit would expire what the page reads
+    return page
 
 
 def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dict:
     """What the thread page shows, worked out once: rows, rights, links (design.md rule 13)."""
     shown = [p.id for p in (posts.question, posts.accepted, *posts.answers.items) if p]
-    can_do = rights.thread_rights(current_user, thread)
+    can_do = rights.thread_rights(current_user._get_current_object(), thread)
     return dict(
         thread=thread,
         question=posts.question,
@@ -87,6 +89,7 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         order=order,
         rights=can_do,
         links=PostLinks(),
+        token=generate_csrf() if current_user.is_authenticated else "",  # no cookie for visitors
         form=ReplyForm() if can_do.reply else None,
         **panel_context(thread),
         **asker_context(thread),
