@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, false, func, literal, or_, select, true
 
 from . import permissions
 from .extensions import db
-from .models import Post, Thread, User, Vote
+from .models import Attachment, Post, Thread, User, Vote
 from .permissions import Actor
 
 MAX_PER_PAGE = 100
@@ -38,6 +38,7 @@ class PostRow:
     held_reason: str | None
     vote_count: int
     has_outbound: bool
+    has_images: bool
     voted: bool
 
 
@@ -62,10 +63,16 @@ class ThreadPosts:
     answers: AnswersPage
 
 
+# Whether a post has images (an index probe per post): the images query runs only for those.
+HAS_IMAGES = (
+    select(Attachment.id)
+    .where(Attachment.post_id == Post.id, Attachment.removed_at.is_(None))
+    .exists()
+)
 COLUMNS = (
     Post.id, Post.author_id, User.username, User.role, Post.body_html, Post.created_at,
     Post.edited_at, Post.is_question, Post.is_deleted, Post.held_at, Post.held_reason,
-    Post.vote_count, Post.has_outbound,
+    Post.vote_count, Post.has_outbound, HAS_IMAGES,
 )  # fmt: skip
 
 

@@ -78,7 +78,9 @@ def show(thread_id: int):
 
 def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dict:
     """What the thread page shows, worked out once: rows, rights, links (design.md rule 13)."""
-    shown = [p.id for p in (posts.question, posts.accepted, *posts.answers.items) if p]
+    shown = [
+        p.id for p in (posts.question, posts.accepted, *posts.answers.items) if p and p.has_images
+    ]
     can_do = rights.thread_rights(current_user._get_current_object(), thread)
     return dict(
         thread=thread,
@@ -109,9 +111,13 @@ class PostLinks:
         self.unaccept = url_for("answers.unaccept", thread_id=ID).replace(str(ID), "{}")
         self._user = url_for("users.profile", username="-")[:-1]
         self._converter = current_app.url_map.converters["default"](current_app.url_map)
+        self._users: dict[str, str] = {}
 
     def user(self, username: str) -> str:
-        return self._user + self._converter.to_url(username)
+        link = self._users.get(username)
+        if link is None:
+            link = self._users[username] = self._user + self._converter.to_url(username)
+        return link
 
 
 POST_LINKS = {
