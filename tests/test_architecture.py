@@ -23,7 +23,7 @@ LOWER = {
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
-    "links", "levels", "screening", "images", "attachments", "rights",
+    "links", "levels", "screening", "images", "attachments", "rights", "category_counts",
 }  # fmt: skip
 # plus every forum/search*.py module (the Whoosh side and the outbox)
 # Entry points that may use everything.
