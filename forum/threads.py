@@ -83,7 +83,7 @@ def _listing(filter_: ListFilter) -> Select:
         stmt = stmt.where(Thread.accepted_post_id.is_(None))
     elif filter_ == ListFilter.UNANSWERED:
         stmt = stmt.where(Thread.reply_count == 0)
-    return stmt.options(joinedload(Thread.author))
+    return stmt.options(joinedload(Thread.author).load_only(User.username, User.role))
 
 
 def category_page(category: Category, page: int, filter_: ListFilter) -> Pagination:

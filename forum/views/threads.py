@@ -90,7 +90,7 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         images=media.for_posts(current_user, shown),
         order=order,
         rights=can_do,
-        links=PostLinks(),
+        links=links(),
         token=generate_csrf() if current_user.is_authenticated else "",  # no cookie for visitors
         form=ReplyForm() if can_do.reply else None,
         **panel_context(thread),
@@ -101,14 +101,19 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
 ID = 2147483647  # a placeholder id, replaced in the link patterns below
 
 
+def _pattern(endpoint: str, name: str) -> str:
+    return url_for(endpoint, **{name: ID}).replace(str(ID), "{}")
+
+
 class PostLinks:
-    """The per-post links of a thread page, each built once per request with url_for and
-    filled in per post (url_for per post and link was a tenth of the page's time)."""
+    """The links of a thread or list page, each built once per request with url_for and
+    filled in per post or row (url_for per post and link was a tenth of the page's time)."""
 
     def __init__(self) -> None:
         for name, endpoint in POST_LINKS.items():
-            setattr(self, name, url_for(endpoint, post_id=ID).replace(str(ID), "{}"))
-        self.unaccept = url_for("answers.unaccept", thread_id=ID).replace(str(ID), "{}")
+            setattr(self, name, _pattern(endpoint, "post_id"))
+        self.unaccept = _pattern("answers.unaccept", "thread_id")
+        self.thread = _pattern("threads.show", "thread_id")
         self._user = url_for("users.profile", username="-")[:-1]
         self._converter = current_app.url_map.converters["default"](current_app.url_map)
         self._users: dict[str, str] = {}
@@ -129,6 +134,25 @@ POST_LINKS = {
     "accept": "answers.accept",
     "confirm": "answers.confirm",
 }
+
+
+def links() -> PostLinks:
+    """This request's link patterns (made on first use)."""
+    if "forum_links" not in g:
+        g.forum_links = PostLinks()
+    return g.forum_links
+
+
+@bp.app_template_global()
+def thread_url(thread_id: int) -> str:
+    """url_for("threads.show", thread_id=...), cheaply (list pages show dozens)."""
+    return links().thread.format(thread_id)
+
+
+@bp.app_template_global()
+def user_url(username: str) -> str:
+    """url_for("users.profile", username=...), cheaply."""
+    return links().user(username)
 
 
 @bp.post("/t/<id:thread_id>/reply")
