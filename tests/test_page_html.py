@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from forum import answers, threads, tickets, trust
 from forum.extensions import db
@@ -151,3 +151,45 @@ def test_list_pages_html_is_unchanged(forum):
             response = viewers[who].get(path)
             assert response.status_code == 200
             _check(f"{name}-{who}", response.get_data(as_text=True))
+
+
+def _statements(app, fn) -> list[str]:
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split())[:120])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return seen
+
+
+# Statements a thread page may make: the user (members), the thread, the question with the
+# accepted answer, the page of answers (votes and images flagged), the images when a post has
+# some, then members' own bits: unread notifications, the watch button; reviewers the held
+# count; a member still earning trust notes the visit (an insert and its commit).
+MAX_STATEMENTS = {"anonymous": 4, "member": 7, "asker": 7, "volunteer": 8, "staffer": 8}
+
+
+def test_thread_page_statements_are_few_and_constant(forum, app):
+    thread, _ticket, viewers = forum
+    url = f"/t/{thread.id}?sort=oldest"
+
+    def load(who: str) -> list[str]:
+        return _statements(app, lambda: viewers[who].get(url))
+
+    counts = {}
+    for who in VIEWERS:
+        viewers[who].get(url)
+        seen = load(who)
+        counts[who] = len(seen)
+        assert counts[who] <= MAX_STATEMENTS[who], (who, seen)
+    for i in range(12):
+        make_answer(thread, make_user(f"later{i}"), f"Another idea number {i}.")
+    for who in VIEWERS:
+        assert len(load(who)) == counts[who], who
