@@ -61,6 +61,13 @@ UNGUARDED = {
     "login_attempts.account_key": "the name typed at log-in; the log-in form refuses a secret first",
     "recovery_codes.code_hash": "a hash of a generated code",
     "users.totp_secret": "a generated base32 secret",
+    "posts.held_reason": "comma-separated hold reason codes, chosen by code",
+    "posts.review_outcome": "approved or rejected, chosen by code",
+    "attachments.blob_sha256": "a hash of the stored image",
+    "attachments.thumb_sha256": "a hash of the stored thumbnail",
+    "attachments.personal_kinds": "finding kinds chosen by code (the text read is never kept)",
+    "media_blobs.sha256": "a hash of the stored bytes",
+    "media_blobs.mime": "image/png, image/jpeg or image/webp, chosen by code",
 }
 
 
