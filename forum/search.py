@@ -15,6 +15,7 @@ import warnings
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -140,6 +141,62 @@ class _Lru:
                 self.data.popitem(last=False)
 
 
+class SearcherPool:
+    """Idle Whoosh searchers of the newest generation, shared by every thread of the process.
+
+    checkout() hands a thread an idle searcher of the current generation (or opens one);
+    checkin() returns it, or closes it when a newer generation exists or the pool is closed.
+    No searcher is ever left behind by a thread that ends, whatever the server model."""
+
+    def __init__(self, opener: Callable[[], object], max_idle: int = 8):
+        self.opener, self.max_idle = opener, max_idle
+        self.lock = threading.Lock()
+        self.idle: list = []
+        self.gen = -1  # generation of the idle searchers
+        self.busy = 0
+
+    def checkout(self, gen: int):
+        """(searcher, generation) for one search; pair every call with checkin()."""
+        stale: list = []
+        with self.lock:
+            if gen != self.gen:
+                stale, self.idle, self.gen = self.idle, [], gen
+            s = self.idle.pop() if self.idle else None
+            self.busy += 1
+        for old in stale:
+            old.close()
+        if s is None:
+            try:
+                s = self.opener()
+            except BaseException:
+                with self.lock:
+                    self.busy -= 1
+                raise
+        return s, gen
+
+    def checkin(self, s, gen: int) -> None:
+        """Give a searcher back: kept idle if still current (and room), closed otherwise."""
+        with self.lock:
+            self.busy -= 1
+            keep = gen == self.gen and len(self.idle) < self.max_idle
+            if keep:
+                self.idle.append(s)
+        if not keep:
+            s.close()
+
+    def close(self) -> None:
+        """Close the idle searchers; searchers in use close at checkin."""
+        with self.lock:
+            idle, self.idle, self.gen = self.idle, [], -2
+        for s in idle:
+            s.close()
+
+    def open_count(self) -> int:
+        """Searchers open now (idle + in use): a test checks this stays bounded."""
+        with self.lock:
+            return len(self.idle) + self.busy
+
+
 TextFor = Callable[[list[int]], dict[int, tuple[str, str]]]
 
 
@@ -176,12 +233,10 @@ class SearchIndex:
         if not (self.path / self.META_FILE).exists():
             self._save_meta()
         self.weighting = sw.FastBM25F(self._lengths)
-        self._local = threading.local()
         self._write_lock = threading.Lock()
         self._columns: dict = {}
         self._cache = _Lru(cache_size) if cache_size else None
-        self._searchers: list = []
-        self._searchers_lock = threading.Lock()
+        self._pool = SearcherPool(lambda: self.ix.searcher(weighting=self.weighting))
 
     @classmethod
     def open(cls, path: str | os.PathLike, **kwargs) -> SearchIndex:
@@ -189,12 +244,8 @@ class SearchIndex:
         return cls(path, **kwargs)
 
     def close(self) -> None:
-        """Close every searcher this object opened (in any thread)."""
-        with self._searchers_lock:
-            for searcher in self._searchers:
-                searcher.close()
-            self._searchers.clear()
-        self._local = threading.local()
+        """Close every idle searcher; searchers in use close when their search ends."""
+        self._pool.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -224,20 +275,18 @@ class SearchIndex:
         """The index's commit generation: changes on every write and rebuild."""
         return self.ix.latest_generation()
 
-    def _searcher(self):
-        gen = self.generation
-        cur = getattr(self._local, "searcher", None)
-        if cur is None or self._local.gen != gen:
-            # A fresh searcher per generation, not Searcher.refresh() (docs/search.md). The old
-            # one belongs to this thread only, so it can be closed here.
-            new = self.ix.searcher(weighting=self.weighting)
-            with self._searchers_lock:
-                if cur is not None:
-                    cur.close()
-                    self._searchers.remove(cur)
-                self._searchers.append(new)
-            self._local.searcher, self._local.gen, cur = new, gen, new
-        return cur, gen
+    @contextmanager
+    def _reading(self):
+        """(searcher, generation) of the newest generation, for one search in one thread.
+
+        Searchers are pooled per index, not per thread: a request served by a new thread reuses
+        an idle searcher, and a searcher of an older generation is closed as soon as it is
+        idle, so open files stay bounded by the number of concurrent searches."""
+        s, gen = self._pool.checkout(self.generation)
+        try:
+            yield s, gen
+        finally:
+            self._pool.checkin(s, gen)
 
     def _lengths(self, reader, fieldname: str) -> array:
         if reader.segment() is None:  # an empty index
@@ -397,17 +446,18 @@ class SearchIndex:
 
     def post_ids(self) -> set[int]:
         """Every live post id in the index (for drift checks against the database)."""
-        s, _gen = self._searcher()
         out: set[int] = set()
-        for sub, _offset in s.leaf_searchers():
-            reader = sub.reader()
-            pids = self._segment_columns(reader)[0]
-            out.update(pids[d] for d in reader.all_doc_ids())
+        with self._reading() as (s, _gen):
+            for sub, _offset in s.leaf_searchers():
+                reader = sub.reader()
+                pids = self._segment_columns(reader)[0]
+                out.update(pids[d] for d in reader.all_doc_ids())
         return out
 
     def doc_count(self) -> int:
         """Number of live documents (posts)."""
-        return self._searcher()[0].doc_count()
+        with self._reading() as (s, _gen):
+            return s.doc_count()
 
     # -- searching
 
@@ -431,7 +481,13 @@ class SearchIndex:
         from the database); without it an index built with store_text uses its stored copy."""
         page, per_page = max(1, page), max(1, min(per_page, 100))
         cats = frozenset(category_ids) if category_ids else None
-        s, gen = self._searcher()
+        with self._reading() as (s, gen):
+            return self._search(s, gen, q, page, per_page, cats, solved, date_from, date_to, sort,
+                                text_for, highlight)  # fmt: skip
+
+    def _search(
+        self, s, gen, q, page, per_page, cats, solved, date_from, date_to, sort, text_for, highlight
+    ) -> SearchPage:
         # The ranking is cached per index generation; snippets are cut afresh from text_for
         # (the database's current text), so a cached ranking never shows stale text.
         key = (q, page, per_page, cats, solved, date_from, date_to, sort, gen)
@@ -561,7 +617,10 @@ class SearchIndex:
 
     def similar(self, text: str, limit: int = 5, *, text_for: TextFor | None = None) -> list[Hit]:
         """Threads whose title resembles text (e.g. a title being typed), solved first."""
-        s, _gen = self._searcher()
+        with self._reading() as (s, _gen):
+            return self._similar(s, text, limit, text_for)
+
+    def _similar(self, s, text: str, limit: int, text_for: TextFor | None) -> list[Hit]:
         hl: set[str] = set()
         parts = [
             p
@@ -585,7 +644,10 @@ class SearchIndex:
         """A corrected query for English typos, only if it finds live public posts."""
         if not self.public:
             return None
-        s = _searcher or self._searcher()[0]
+        if _searcher is None:
+            with self._reading() as (s, _gen):
+                return self.suggest(q, _searcher=s)
+        s = _searcher
         reader = s.reader()
         corrected, changed = [], False
         for token in q.split():

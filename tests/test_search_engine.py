@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import statistics
 import threading
 from datetime import date, datetime
@@ -463,3 +464,40 @@ def test_write_locked_reads_under_the_lock(ix):
     worker.join()
     assert order == ["first build", "first commit", "second build"]
     assert {h.post_id for h in ix.search("writer").hits} == {901, 902}
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_searchers_are_shared_and_closed_whatever_the_thread_model(ix):
+    """A threaded server serves each request on a new thread: searching from hundreds of short
+    threads, while writes make new generations, must not leave files open (issue 9, defect 1)."""
+    ix.write([doc(i, f"usdt transfer pending number {i}") for i in range(1, 40)])
+    ix.search("transfer pending")
+    ix.similar("usdt transfer")
+    baseline = _open_fds()
+    errors: list[BaseException] = []
+
+    def one_request(n: int) -> None:
+        try:
+            assert ix.search(f"transfer {n % 7}", per_page=5).total >= 0
+            ix.similar("pending usdt")
+            ix.suggest("transfr")
+        except BaseException as exc:  # surfaced below: an assert in a thread would be lost
+            errors.append(exc)
+
+    for wave in range(15):
+        batch = [threading.Thread(target=one_request, args=(n,)) for n in range(20)]
+        for t in batch:
+            t.start()
+        for t in batch:
+            t.join()
+        if wave % 3 == 0:  # a new generation: searchers of the old one must close
+            ix.write([doc(1000 + wave, f"new post {wave} about transfer")])
+    assert not errors
+    # 300 requests on 300 threads: at most a handful of pooled searchers stay open
+    assert ix._pool.open_count() <= ix._pool.max_idle
+    assert _open_fds() <= baseline + 2 * 15  # one pooled searcher set, not one per thread
+    ix.close()
+    assert ix._pool.open_count() == 0
