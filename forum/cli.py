@@ -10,10 +10,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from . import accounts, categories, demo, markup, search_outbox
+from . import accounts, categories, demo, markup
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
+from .search import outbox as search_outbox
 
 
 def register(app: Flask) -> None:

@@ -13,11 +13,12 @@ from datetime import date
 from sqlalchemy import and_, false, select, true
 from sqlalchemy.orm import joinedload
 
-from . import markup, permissions, search_outbox
+from . import markup, permissions
 from .extensions import db
 from .models import Post, Thread, User
 from .permissions import Actor
 from .search import Hit, SearchPage
+from .search import outbox as search_outbox
 
 PER_PAGE = 20
 

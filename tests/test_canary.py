@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from forum import answers, search_outbox, threads, tickets
+from forum import answers, threads, tickets
 from forum.models import Role
+from forum.search import outbox as search_outbox
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
 MARKER = "quokkavault"  # unique, alphabetic: the spelling suggester would consider it

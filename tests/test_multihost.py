@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from forum import create_app, search_outbox
+from forum import create_app
 from forum.extensions import db
+from forum.search import outbox as search_outbox
 from tests.factories import make_category, make_thread, make_user
 
 

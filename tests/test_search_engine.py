@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from forum import search, search_progress
+from forum import search
 from forum.search import Doc, IndexBusy, OutboxProgress, SearchIndex
+from forum.search import progress as search_progress
 
 DATA = Path(__file__).parent / "data"
 

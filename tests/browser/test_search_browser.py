@@ -3,8 +3,9 @@ while a title is typed on the ask page."""
 
 from __future__ import annotations
 
-from forum import answers, search_outbox
+from forum import answers
 from forum.models import Role
+from forum.search import outbox as search_outbox
 from tests.browser.conftest import ui_login
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
