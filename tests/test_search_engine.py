@@ -19,50 +19,46 @@ from forum.search import progress as search_progress
 
 DATA = Path(__file__).parent / "data"
 
-# Measured on the labelled set (docs/search.md): recall@10 0.960, MRR 0.978. Floors sit a little
-# below so that tuning noise does not flake, high enough that a real regression fails.
-RECALL_FLOOR = 0.93
-MRR_FLOOR = 0.95
+# Measured on the labelled set (docs/search.md; tests/data/search_{corpus,queries}{,_more}.json,
+# 152 threads, 219 queries): recall@10 0.923, MRR 0.954; Chinese queries 0.900 / 0.941. Floors
+# sit a little below so that tuning noise does not flake, high enough that a regression fails.
+RECALL_FLOOR = 0.90
+MRR_FLOOR = 0.93
+ZH_RECALL_FLOOR = 0.87
+ZH_MRR_FLOOR = 0.91
+LABELLED = ("", "_more")
 
 
 def labelled_docs() -> list[Doc]:
-    """One Doc per post of tests/data/search_corpus.json (post id = thread id * 100 + n)."""
+    """One Doc per post of the labelled corpora (post id = thread id * 100 + n)."""
     docs = []
-    for t in json.loads((DATA / "search_corpus.json").read_text(encoding="utf-8")):
-        created = datetime.fromisoformat(t["created"])
-        solved = t.get("accepted") is not None
-        docs.append(
-            Doc(
-                t["id"] * 100,
-                t["id"],
-                t["category"],
-                True,
-                False,
-                solved,
-                t["title"],
-                t["question"],
-                "asker",
-                created,
-                created,
-            )
-        )
-        for i, ans in enumerate(t["answers"], start=1):
-            docs.append(
-                Doc(
-                    t["id"] * 100 + i,
-                    t["id"],
-                    t["category"],
-                    False,
-                    t.get("accepted") == i,
-                    solved,
-                    t["title"],
-                    ans,
-                    "helper",
-                    created,
-                    created,
-                )
-            )
+    for suffix in LABELLED:
+        path = DATA / f"search_corpus{suffix}.json"
+        for t in json.loads(path.read_text(encoding="utf-8")):
+            docs.extend(_thread_docs(t))
     return docs
+
+
+def _thread_docs(t: dict) -> list[Doc]:
+    created = datetime.fromisoformat(t["created"])
+    solved = t.get("accepted") is not None
+    out = [
+        Doc(t["id"] * 100, t["id"], t["category"], True, False, solved, t["title"],
+            t["question"], "asker", created, created)
+    ]  # fmt: skip
+    for i, ans in enumerate(t["answers"], start=1):
+        out.append(
+            Doc(t["id"] * 100 + i, t["id"], t["category"], False, t.get("accepted") == i,
+                solved, t["title"], ans, "helper", created, created)
+        )  # fmt: skip
+    return out
+
+
+def labelled_queries() -> list[dict]:
+    out = []
+    for suffix in LABELLED:
+        out += json.loads((DATA / f"search_queries{suffix}.json").read_text(encoding="utf-8"))
+    return out
 
 
 def doc(
@@ -113,18 +109,26 @@ def threads(page) -> list[int]:
 # Relevance -------------------------------------------------------------------------------------
 
 
-def test_labelled_set_recall_and_mrr(labelled):
-    queries = json.loads((DATA / "search_queries.json").read_text(encoding="utf-8"))
-    assert len(queries) >= 40
-    assert sum(not q["kind"].startswith("en") for q in queries) >= 20
+def _recall_mrr(ix, queries) -> tuple[float, float]:
     recalls, rrs = [], []
     for item in queries:
-        got = threads(labelled.search(item["q"], per_page=10))
+        got = threads(ix.search(item["q"], per_page=10))
         want = set(item["relevant"])
         recalls.append(len(want & set(got)) / min(len(want), 10))
         rrs.append(next((1 / (i + 1) for i, t in enumerate(got) if t in want), 0.0))
-    assert statistics.mean(recalls) >= RECALL_FLOOR
-    assert statistics.mean(rrs) >= MRR_FLOOR
+    return statistics.mean(recalls), statistics.mean(rrs)
+
+
+def test_labelled_set_recall_and_mrr(labelled):
+    queries = labelled_queries()
+    assert len(queries) >= 200
+    assert len({d.thread_id for d in labelled_docs()}) >= 150
+    chinese = [q for q in queries if q["kind"].startswith("zh")]
+    assert len(chinese) >= len(queries) / 2
+    recall, mrr = _recall_mrr(labelled, queries)
+    assert recall >= RECALL_FLOOR and mrr >= MRR_FLOOR, (recall, mrr)
+    zh_recall, zh_mrr = _recall_mrr(labelled, chinese)
+    assert zh_recall >= ZH_RECALL_FLOOR and zh_mrr >= ZH_MRR_FLOOR, (zh_recall, zh_mrr)
 
 
 @pytest.mark.parametrize(
@@ -281,7 +285,9 @@ def test_snippet_comes_from_the_matching_post(ix):
 def test_did_you_mean_for_english_typo(ix):
     ix.write([doc(1, "my transfer is stuck"), doc(2, "transfer to exchange")])
     page = ix.search("transfr")
-    assert page.hits == [] and page.suggestion == "transfer"
+    # nothing matches what was typed: the page shows what the correction finds, and says so
+    assert page.suggestion == "transfer" and page.showing_suggestion
+    assert threads(page) == [1, 2] or threads(page) == [2, 1]
     assert ix.search("transfer").suggestion is None
 
 

@@ -243,8 +243,12 @@ def _one(queries: list[wq.Query]) -> wq.Query:
 
 
 def _parts(surface: str, cg: CompiledGlossary) -> list[str]:
-    """The pieces of a CJK word of 3+ characters: glossary entries inside it (longest first,
-    left to right), otherwise its bigrams. Empty for shorter or non-CJK words."""
+    """The pieces of a word: the words of an English entry ("forgot password": forgot,
+    password, each with its glossary group), or in a CJK word of 3+ characters the glossary
+    entries inside it (longest first, left to right), otherwise its bigrams."""
+    if " " in surface and surface.isascii():
+        words = [w for w in surface.split() if w not in STOP_EN]
+        return words if len(words) > 1 else []
     if len(surface) < 3 or not CJK_RUN_RE.fullmatch(surface):
         return []
     out, i = [], 0
@@ -275,17 +279,12 @@ def concept_clauses(
     if hl is not None:
         for syn in c.synonyms:
             hl.update(entry_terms(syn, cg.mode))
-    own = entry_terms(c.surface, cg.mode)
-    loose = []
-    if len(own) > 1 and all(t.isascii() for t in own):
-        # English words of an entry that are not adjacent ("forgot my wallet password")
-        loose.append(wq.And([wq.Term(fieldname, t) for t in own], boost=SYNONYM_BOOST / len(own)))
     if not exact and not groups:
         return []
-    everything = exact + loose + groups
-    match = _one(groups + loose) if groups and not c.alternates else _one(everything)
+    everything = exact + groups
+    match = _one(groups) if groups and not c.alternates else _one(everything)
     clauses = [Clause(_one(everything), match)]
-    parts = _parts(c.surface, cg)
+    parts = _parts(c.alternates[0] if c.alternates else c.surface, cg)
     for part in parts:
         e, g = _word_alternatives(part, cg, fieldname, SYNONYM_BOOST, hl)
         if e or g:
@@ -321,10 +320,12 @@ class Built:
 
 
 def _idf(q: wq.Query, reader) -> float:
+    """BM25's idf of a clause's posts; 0 for a clause no post has (it cannot be matched, so
+    it must not raise the floor: a lone unknown word then falls back to its parts)."""
     if reader is None:
         return 1.0
     n, df = max(reader.doc_count(), 1), q.estimate_size(reader)
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
 
 def _syntax_clauses(parsed: Parsed, glossary, cg, fieldname, hl, fixer) -> list[Clause]:

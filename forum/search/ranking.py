@@ -44,6 +44,7 @@ class SearchPage:
     has_more: bool = False  # another page exists
     relaxed: bool = False  # some hits have only some of the query's concepts
     suggestion: str | None = None
+    showing_suggestion: bool = False  # nothing matched the query: these hits are the suggestion's
 
     @property
     def pages(self) -> int:

@@ -71,6 +71,13 @@ def _ranked(ix, rd, q, page, per_page, accept, sort) -> tuple[SearchPage, frozen
     found = rank(rd, built, page, per_page, accept, sort)
     if ix.public and (found.relaxed or found.total < SUGGEST_BELOW):
         found.suggestion = built.corrected or _english_fix(rd, q, ix)
+        if found.total == 0 and found.suggestion:
+            # nothing for what was typed: show what the correction finds, and say so
+            fixed = _built(ix, rd, found.suggestion)
+            shown = rank(rd, fixed, page, per_page, accept, sort)
+            if shown.total:
+                shown.suggestion, shown.showing_suggestion = found.suggestion, True
+                return shown, fixed.highlight_terms
     return found, built.highlight_terms
 
 

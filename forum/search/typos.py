@@ -138,7 +138,8 @@ class Corrector:
             return None
         vocab = self.vocab(reader)
         cand = vocab.best(pinyin_of(word), len(word))
-        if cand and cand != word and vocab.freq[cand] >= BETTER * max(df, 1):
+        # an unknown word: any known homophone; a rare one: only a far more common homophone
+        if cand and cand != word and vocab.freq[cand] >= (BETTER * df if df else 1):
             return cand
         return None
 
