@@ -29,6 +29,7 @@ class Hit:
     title_html: str = ""
     matched_in: str = "question"  # "question" | "answer" | "accepted" | "title"
     solved: bool = False
+    category_id: int = 0
 
 
 @dataclass(slots=True)
@@ -125,6 +126,7 @@ def fill_hits(rd: Reading, hits: list[Hit], best: dict[int, tuple[float, int]]) 
         pid, info = doc_column_values(rd.s, best[hit.thread_id][1], rd.columns)
         hit.post_id, hit.solved = pid, bool(info & 1)
         hit.matched_in = KIND_NAMES[(info >> 1) & 3]
+        hit.category_id = (info >> 3) & 0x1FFF
 
 
 def count(rd: Reading, q, accept, budget: int = COUNT_BUDGET) -> tuple[int, bool]:
