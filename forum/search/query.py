@@ -18,6 +18,8 @@ SYNONYM_BOOST = 0.5  # a synonym's words score half the user's own word
 ALTERNATE_BOOST = 0.8  # a typo's correction (homophone, pinyin) scores a little below the word
 COORD = 3.0  # matching a concept adds COORD x its idf: more concepts matched rank higher
 PART_SHARE = 0.5  # the parts of a word (忘记 + 密码 for 忘记密码) together weigh this share
+PARTS_SHARE = 0.002  # ... and are searched only for words in fewer than this share of posts
+PARTS_MIN = 200  # ... or fewer than this many
 MIN_COVER = 0.3  # a hit must score this share of the coordination weight of the whole query
 RUN_MAX = 6  # longer runs are sentences: a verbatim match is unlikely and costly to test
 RUN_BOOST = 1.5  # extra score when a long CJK run appears verbatim
@@ -266,7 +268,11 @@ def _parts(surface: str, cg: CompiledGlossary) -> list[str]:
 
 
 def concept_clauses(
-    c: Concept, cg: CompiledGlossary, fieldname: str = "text", hl: set[str] | None = None
+    c: Concept,
+    cg: CompiledGlossary,
+    fieldname: str = "text",
+    hl: set[str] | None = None,
+    reader=None,
 ) -> list[Clause]:
     """The concept's main clause (its word, glossary group, corrections) and its parts.
 
@@ -281,9 +287,17 @@ def concept_clauses(
             hl.update(entry_terms(syn, cg.mode))
     if not exact and not groups:
         return []
-    everything = exact + groups
-    match = _one(groups) if groups and not c.alternates else _one(everything)
-    clauses = [Clause(_one(everything), match)]
+    if groups and not c.alternates:
+        # the group token is in every post holding the word: iterate it, score the word inside
+        match = _one(groups)
+        full = wq.AndMaybe(match, _one(exact)) if exact else match
+    else:
+        match = full = _one(exact + groups)
+    clauses = [Clause(full, match)]
+    if reader is not None and match.estimate_size(reader) > max(
+        PARTS_MIN, PARTS_SHARE * reader.doc_count()
+    ):
+        return clauses  # a common word: its parts would only add cost, not new answers
     parts = _parts(c.alternates[0] if c.alternates else c.surface, cg)
     for part in parts:
         e, g = _word_alternatives(part, cg, fieldname, SYNONYM_BOOST, hl)
@@ -394,7 +408,7 @@ def build(
     plain = [g[0] for g in parsed.groups if len(g) == 1 and not g[0].phrase]
     plain_concepts = concepts(plain, glossary, cg.mode, fixer)
     for c in plain_concepts:
-        clauses += concept_clauses(c, cg, fieldname, hl)
+        clauses += concept_clauses(c, cg, fieldname, hl, reader)
     if not clauses:
         return Built(None, None, frozenset())
     weights = [COORD * _idf(cl.match, reader) for cl in clauses]

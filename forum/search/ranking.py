@@ -13,8 +13,8 @@ from typing import Any
 from ._whoosh import W3_LENGTHS
 
 RESULT_CAP = 1000  # threads: deeper pages are not served, totals say "1000+"
-COUNT_BUDGET = 1500  # matching posts a count may read before it estimates instead
-EXHAUSTIVE_MAX = 5000  # estimated posts up to which every match is scored (exact counts)
+COUNT_BUDGET = 800  # matching posts a count may read before it estimates instead
+EXHAUSTIVE_MAX = 400  # estimated posts up to which every match is scored (exact counts)
 KIND_NAMES = {0: "question", 1: "answer", 2: "accepted"}
 
 
@@ -73,9 +73,14 @@ def rank(rd: Reading, built, page: int, per_page: int, accept, sort: str) -> Sea
     if built.scored is None or want > RESULT_CAP:
         return SearchPage([], 0, page, per_page)
     k = want + 1  # one more than shown: tells whether a next page exists
-    top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, built.core)
+    top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, count_all=False)
+    if sort == "newest":
+        full_total = total
+    else:
+        full_total, core_exact = count(rd, built.core, accept)
+        if not exact:  # blocks were skipped: the threads having every concept, counted
+            total, exact = full_total, core_exact
     total = max(total, len(top))
-    full_total = total if sort == "newest" else count(rd, built.core, accept)[0]
     return SearchPage(
         top[(page - 1) * per_page : want],
         min(total, RESULT_CAP),
