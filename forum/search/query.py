@@ -47,6 +47,10 @@ class _OffsetMatcher(WrappingMatcher):
         r = self.child.replace(minquality - self.offset)
         return self if r is self.child else self._replacement(r)
 
+    def next(self):
+        """Advance; True when a new block began (the collector then tries to skip blocks)."""
+        return self.child.next()
+
     def skip_to_quality(self, minquality):
         return self.child.skip_to_quality(minquality - self.offset)
 

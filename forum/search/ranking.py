@@ -14,6 +14,7 @@ from ._whoosh import W3_LENGTHS
 
 RESULT_CAP = 1000  # threads: deeper pages are not served, totals say "1000+"
 COUNT_BUDGET = 800  # matching posts a count may read before it estimates instead
+TIER_MIN_MATCHES = 2000  # estimated posts above which the title tier is tried first
 EXHAUSTIVE_MAX = 400  # estimated posts up to which every match is scored (exact counts)
 KIND_NAMES = {0: "question", 1: "answer", 2: "accepted"}
 
@@ -63,7 +64,9 @@ class Reading:
     weighting: Any
 
 
-def rank(rd: Reading, built, page: int, per_page: int, accept, sort: str) -> SearchPage:
+def rank(
+    rd: Reading, built, page: int, per_page: int, accept, sort: str, titled=None
+) -> SearchPage:
     """One page of threads for a built query (forum.search.query.Built), best or newest first.
 
     One scored query: threads having more of the query's concepts score higher, at any index
@@ -73,7 +76,16 @@ def rank(rd: Reading, built, page: int, per_page: int, accept, sort: str) -> Sea
     if built.scored is None or want > RESULT_CAP:
         return SearchPage([], 0, page, per_page)
     k = want + 1  # one more than shown: tells whether a next page exists
-    top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, count_all=False)
+    top: list[Hit] = []
+    if titled is not None and titled.scored is not None:
+        # Title tier: when many posts match, the threads whose title matches (the title field
+        # has one document per thread) are ranked first; if they fill the page they are it.
+        top, total, exact = collect(
+            rd, titled.scored, k, accept, sort, titled.floor, count_all=False
+        )
+        exact = False
+    if len(top) < k:
+        top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, count_all=False)
     if sort == "newest":
         full_total = total
     else:
@@ -199,6 +211,12 @@ def scan_scored(m, offset, tids, infos, accept, top: TopThreads, prune: bool = T
     if not m.is_active():
         return True
     seen = top.seen
+    if top.floor > 0:
+        # posts matching only words too weak to reach the floor are never visited: a union
+        # whose weak side cannot reach it alone becomes "strong side, weak side optional"
+        m = m.replace(top.floor)
+        if not m.is_active():
+            return True
     usequality = prune and m.supports_block_quality()
     check = True
     while m.is_active():
@@ -214,7 +232,7 @@ def scan_scored(m, offset, tids, infos, accept, top: TopThreads, prune: bool = T
             tid = tids[d]
             seen.add(tid)
             if top.offer(tid, score, offset + d) and prune:
-                new = m.replace(top.minscore)
+                new = m.replace(max(top.minscore, top.floor))
                 if new is not m:
                     exhaustive = False
                     m = new

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from . import highlight as hl_
 from . import query as qb
 from .analysis import STOP_EN, stem
-from .ranking import Hit, Reading, SearchPage, collect, count, rank
+from .ranking import TIER_MIN_MATCHES, Hit, Reading, SearchPage, collect, count, rank
 from .schema import accept_all, accept_filter
 from .typos import closest_word
 
@@ -68,7 +68,11 @@ def _built(ix: SearchIndex, rd: Reading, q: str, fieldname: str = "text") -> qb.
 
 def _ranked(ix, rd, q, page, per_page, accept, sort) -> tuple[SearchPage, frozenset[str]]:
     built = _built(ix, rd, q)
-    found = rank(rd, built, page, per_page, accept, sort)
+    titled = None
+    many = built.core is not None and built.core.estimate_size(rd.s.reader()) > TIER_MIN_MATCHES
+    if sort == "relevance" and many:
+        titled = _built(ix, rd, q, "title")
+    found = rank(rd, built, page, per_page, accept, sort, titled)
     if ix.public and (found.relaxed or found.total < SUGGEST_BELOW):
         found.suggestion = built.corrected or _english_fix(rd, q, ix)
         if found.total == 0 and found.suggestion:
