@@ -508,3 +508,70 @@ def test_searchers_are_shared_and_closed_whatever_the_thread_model(ix):
     assert _open_fds() <= baseline + 2 * 15  # one pooled searcher set, not one per thread
     ix.close()
     assert ix._pool.open_count() == 0
+
+
+# Coordination, parts, Chinese typing errors (issue 13) ------------------------------------------
+
+
+def test_more_concepts_matched_rank_higher_at_any_size(ix):
+    # 60 threads have two of the three words; the one having all three comes first, and the
+    # one having the rare word with one other comes before those with only the common pair.
+    docs = [doc(i, f"usdt transfer question number {i}") for i in range(1, 61)]
+    docs += [doc(100, "usdt transfer blocked by tether"), doc(101, "tether blocked my address")]
+    ix.write(docs)
+    got = threads(ix.search("usdt transfer tether", per_page=10))
+    assert got[0] == 100 and got[1] == 101
+
+
+def test_a_lone_unknown_word_falls_back_to_its_parts(ix):
+    ix.write([doc(1, "在授权管理里可以看到权限"), doc(2, "完全无关的内容")])
+    page = ix.search("权限管理器")  # not a word of the glossary, nowhere verbatim
+    assert threads(page) == [1]
+
+
+def test_a_glossary_word_matches_through_its_parts_the_exact_word_first(ix):
+    ix.write([doc(1, "我忘记了钱包的密码"), doc(2, "忘记密码了怎么办"), doc(3, "密码")])
+    got = threads(ix.search("忘记密码"))
+    assert got[:2] == [2, 1]
+
+
+def test_one_character_glossary_entries_inside_unspaced_text(ix):
+    ix.write([doc(1, "这笔币在哪条链上查"), doc(2, "完全无关")])
+    assert threads(ix.search("mainnet")) == [1]  # 链 | 网络 | mainnet, found inside a run
+    assert threads(ix.search("在哪条链")) == [1]
+
+
+def test_question_particles_do_not_glue_to_words(ix):
+    ix.write([doc(1, "合约授权之后资产不见了"), doc(2, "完全无关")])
+    assert threads(ix.search("授权吗")) == [1]
+    assert threads(ix.search("授权了嘛")) == [1]
+
+
+def test_variant_characters_fold(ix):
+    ix.write([doc(1, "转账失败怎么办"), doc(2, "账户余额")])
+    assert threads(ix.search("转帐失败")) == [1]
+    assert 2 in threads(ix.search("帐户"))
+
+
+def test_homophone_typo_is_expanded_and_suggested(ix):
+    ix.write([doc(1, "导入钱包后余额为零"), doc(2, "导入私钥"), doc(3, "完全无关的话题")])
+    page = ix.search("导如钱包")  # the IME picked 如 for 入
+    assert threads(page)[0] == 1
+    assert page.suggestion == "导入 钱包"
+
+
+def test_pinyin_typed_without_the_ime_finds_chinese(ix):
+    ix.write([doc(1, "转账一直没到账", title="转账没到"), doc(2, "闪退了", title="打开闪退")])
+    page = ix.search("zhuanzhang")
+    assert threads(page)[0] == 1 and page.suggestion == "转账"
+    assert threads(ix.search("shantui")) == [2]
+    # an English word of the index is never read as pinyin (pen + ding)
+    ix.write([doc(3, "the transfer is pending")])
+    assert threads(ix.search("pending")) == [3]
+
+
+def test_newest_first_lists_threads_having_every_concept(ix):
+    ix.write([doc(1, "usdt transfer pending", created=datetime(2024, 1, 1)),
+              doc(2, "usdt only here", created=datetime(2024, 6, 1))])  # fmt: skip
+    assert threads(ix.search("usdt pending", sort="newest")) == [1]
+    assert set(threads(ix.search("usdt pending"))) == {1, 2}  # best first: partial too

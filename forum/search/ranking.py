@@ -85,7 +85,9 @@ def rank(
         )
         exact = False
     if len(top) < k:
-        top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, count_all=False)
+        # newest first lists the threads having every concept (there is no score to rank by)
+        core = built.core if sort == "newest" else None
+        top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, core, False)
     if sort == "newest":
         full_total = total
     else:
