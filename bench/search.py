@@ -487,6 +487,10 @@ def main(argv=None) -> None:
     ap.add_argument("--compare", action="store_true", help="compare analyzers on the labelled set")
     ap.add_argument("--relevance", action="store_true", help="recall@10/MRR, alone and mixed")
     ap.add_argument("--misses", action="store_true", help="with --relevance: list the misses")
+    ap.add_argument(
+        "--floor", nargs=2, type=float, metavar=("RECALL", "MRR"),
+        help="with --relevance: exit 1 if the mixed index scores below these (regression check)",
+    )  # fmt: skip
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -496,7 +500,11 @@ def main(argv=None) -> None:
             return
         if args.relevance:
             print("| index | queries | recall@10 | MRR |\n| --- | --- | ---: | ---: |")
-            relevance(workdir, args.posts, args.misses)
+            out = relevance(workdir, args.posts, args.misses)
+            if args.floor:
+                recall, mrr, _n = out[list(out)[-1]]["all"]
+                if recall < args.floor[0] or mrr < args.floor[1]:
+                    sys.exit(f"relevance below the floor: {recall:.3f} / {mrr:.3f}")
             return
         r = run_bench(args.posts, args.procs, args.runs, workdir)
         print_table(r)
