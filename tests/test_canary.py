@@ -65,7 +65,8 @@ def canary(ctx):
     tickets.escalate(staff, thread, "account_data")
     search_outbox.sync()
     ids = {"thread_id": thread.id, "post_id": vol_post.id, "user_id": asker.id,
-           "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css"}  # fmt: skip
+           "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css",
+           "search_id": 1}  # fmt: skip
     return thread, ids, {"asker": asker, "volunteer": volunteer, "member": member, "staff": staff}
 
 
