@@ -88,6 +88,10 @@ def rank(
         # newest first lists the threads having every concept (there is no score to rank by)
         core = built.core if sort == "newest" else None
         top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, core, False)
+        if len(top) < k and built.floor > 0 and sort != "newest":
+            # the floor trims a long tail; when it leaves the page short, show the tail too,
+            # in the same order (one score: nothing is ranked above a better match)
+            top, total, exact = collect(rd, built.scored, k, accept, sort, 0.0, None, False)
     if sort == "newest":
         full_total = total
     else:
