@@ -575,3 +575,10 @@ def test_newest_first_lists_threads_having_every_concept(ix):
               doc(2, "usdt only here", created=datetime(2024, 6, 1))])  # fmt: skip
     assert threads(ix.search("usdt pending", sort="newest")) == [1]
     assert set(threads(ix.search("usdt pending"))) == {1, 2}  # best first: partial too
+
+
+def test_spaced_pinyin_is_joined(ix):
+    ix.write([doc(1, "转账提示能量不足", title="能量不足"), doc(2, "the transfer is pending")])
+    assert threads(ix.search("nengliang buzu"))[0] == 1
+    page = ix.search("pending transfer")  # English words of the index stay English
+    assert threads(page)[0] == 2 and page.suggestion is None

@@ -189,6 +189,8 @@ def concepts(
     """Group the words of non-phrase units into concepts, matching glossary entries greedily;
     a word the fixer corrects gets the correction (and its synonyms) as an alternate."""
     tokens = _tokens(units, glossary, mode)
+    if fixer is not None and hasattr(fixer, "pinyin"):
+        tokens = _join_pinyin(tokens, fixer)
     out: list[Concept] = []
     i = 0
     while i < len(tokens):
@@ -210,6 +212,24 @@ def concepts(
                 out.append(Concept((key_part,), surface, synonyms, alternates))
             i += 1
     return out[:MAX_CONCEPTS]
+
+
+def _join_pinyin(tokens: list[tuple[str, str]], fixer) -> list[tuple[str, str]]:
+    """Join runs of letters that may each be pinyin ("nengliang buzu") into one word, when
+    the joined letters read as a known Chinese word."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and fixer.pinyin(tokens[j][1]):
+            j += 1
+        if j - i >= 2 and fixer(joined := "".join(t[1] for t in tokens[i:j])):
+            out.append((joined, joined))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 @dataclass

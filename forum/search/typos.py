@@ -25,7 +25,7 @@ VOCAB_TTL = 600.0  # seconds a pinyin vocabulary is reused before it is read aga
 VOCAB_MAX = 40_000  # most frequent title bigrams in the pinyin vocabulary
 RARE = 3  # a typed word seen in at most this many posts may be a typo ...
 BETTER = 20  # ... when a same-sounding word is in at least this many times more posts
-_PINYIN_RE = re.compile(r"[a-z]{4,40}")
+_PINYIN_RE = re.compile(r"[a-z]{2,40}")
 
 
 @lru_cache(maxsize=50_000)
@@ -118,9 +118,9 @@ class Corrector:
                 v = self._vocab = PinyinVocab(reader, self.glossary)
             return v
 
-    def fixer(self, reader):
+    def fixer(self, reader) -> Fixer:
         """fixer(word) -> correction or None, for query building on this reader."""
-        return lambda word: self.fix(reader, word)
+        return Fixer(self, reader)
 
     def fix(self, reader, word: str) -> str | None:
         """A homophone correction of a rare Chinese word, or Chinese for pinyin letters."""
@@ -143,11 +143,17 @@ class Corrector:
             return cand
         return None
 
+    def pinyin_letters(self, reader, word: str) -> bool:
+        """Whether letters may be pinyin: not a word of the index, wholly syllables."""
+        if not word.isascii() or not word.isalpha() or word in STOP_EN:
+            return False
+        if reader.doc_frequency("spell", word) or reader.doc_frequency("text", stem(word)):
+            return False  # a word of the index (an English word, a code, a name)
+        return split_syllables(word) is not None
+
     def _from_pinyin(self, reader, word: str) -> str | None:
-        if word in STOP_EN or reader.doc_frequency("spell", word):
+        if not self.pinyin_letters(reader, word):
             return None
-        if reader.doc_frequency("text", stem(word)):
-            return None  # a word of the index (an English word, a code, a name)
         syls = split_syllables(word)
         if not syls or len(syls) < 2:
             return None
@@ -163,6 +169,21 @@ class Corrector:
                 return None
             out.append(pair)
         return "".join(out) if len(syls) % 2 == 0 else None
+
+
+class Fixer:
+    """A Corrector bound to one reader: call it with a word; pinyin(word) says whether
+    letters may be pinyin (spaced syllables, "nengliang buzu", are joined before fixing)."""
+
+    def __init__(self, corrector: Corrector, reader):
+        self.corrector, self.reader = corrector, reader
+
+    def __call__(self, word: str) -> str | None:
+        return self.corrector.fix(self.reader, word)
+
+    def pinyin(self, word: str) -> bool:
+        """Whether these letters may be (part of) a pinyin word."""
+        return self.corrector.pinyin_letters(self.reader, word)
 
 
 def closest_word(reader, word: str) -> str | None:
