@@ -119,13 +119,13 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
         user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
         results.search_id = search_analytics.record(user_id, query, found.total)
     if not results.results:
-        results.next_steps = _next_steps(query, filters)
+        results.next_steps = _next_steps(query, filters, condition)
     return results
 
 
-def _next_steps(query: str, filters: Filters) -> NextSteps:
+def _next_steps(query: str, filters: Filters, condition) -> NextSteps:
     """For an empty page: the words without syntax, the count without filters, the category
-    holding most threads with any of the words."""
+    holding most public threads with any of the words."""
     steps = NextSteps()
     loose = " ".join(re.sub(r'(^|\s)-\S+|"|\bOR\b', " ", query).split())
     if loose and loose != query:
@@ -135,7 +135,7 @@ def _next_steps(query: str, filters: Filters) -> NextSteps:
     )
     if filters != Filters():
         steps.without_filters = found.total
-    counts = Counter(h.category_id for h in found.hits)
+    counts = Counter(r.thread.category_id for r in _visible(found.hits, condition))
     if counts:
         steps.category = db.session.get(Category, counts.most_common(1)[0][0])
     return steps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import discovery, threads
@@ -71,6 +71,8 @@ def tickets():
 @bp.get("/search/open/<int:search_id>/<int:thread_id>")
 def open_result(search_id: int, thread_id: int):
     """A result link: note which result a search led to (analytics), then go to the thread."""
+    if not 0 < thread_id < 2**31:
+        abort(404)
     discovery.open_result(current_user, search_id, thread_id)
     post = request.args.get("p", type=int)
     anchor = f"p{post}" if post and 0 < post < 2**31 else None
