@@ -6,13 +6,14 @@ matching more of them scores more (coordination). Imports the whoosh shim, analy
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ._whoosh import WrappingMatcher, wq
+from ._whoosh import wq
 from .analysis import CJK_RUN_RE, DEFAULT_MODE, STOP_EN, TOKEN_RE, fold, segment_cjk, stem
 from .glossary import CompiledGlossary, Glossary, entry_terms, entry_token
+from .matchers import Offset, Or
+from .syntax import Parsed, Unit, parse
 
 SYNONYM_BOOST = 0.5  # a synonym's words score half the user's own word
 ALTERNATE_BOOST = 0.8  # a typo's correction (homophone, pinyin) scores a little below the word
@@ -24,120 +25,6 @@ MIN_COVER = 0.3  # a hit must score this share of the coordination weight of the
 RUN_MAX = 6  # longer runs are sentences: a verbatim match is unlikely and costly to test
 RUN_BOOST = 1.5  # extra score when a long CJK run appears verbatim
 MAX_CONCEPTS = 12
-MAX_QUERY_CHARS = 200
-
-
-class Or(wq.Or):
-    """Or as a binary tree of unions at every index size (keeps block-max skipping)."""
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
-
-
-class _OffsetMatcher(WrappingMatcher):
-    """Adds a constant to every score (and to the quality bounds, so block skipping holds)."""
-
-    def __init__(self, child, offset: float):
-        super().__init__(child)
-        self.offset = offset
-
-    def _replacement(self, newchild):
-        return _OffsetMatcher(newchild, self.offset)
-
-    def replace(self, minquality=0):
-        r = self.child.replace(minquality - self.offset)
-        return self if r is self.child else self._replacement(r)
-
-    def next(self):
-        """Advance; True when a new block began (the collector then tries to skip blocks)."""
-        return self.child.next()
-
-    def skip_to_quality(self, minquality):
-        return self.child.skip_to_quality(minquality - self.offset)
-
-    def max_quality(self):
-        return self.child.max_quality() + self.offset
-
-    def block_quality(self):
-        return self.child.block_quality() + self.offset
-
-    def score(self):
-        return self.child.score() + self.offset
-
-
-class Offset(wq.WrappingQuery):
-    """A query whose matches score `offset` more: a concept's share of the coordination."""
-
-    def __init__(self, child: wq.Query, offset: float):
-        super().__init__(child)
-        self.offset = offset
-
-    def _rewrap(self, child):
-        return Offset(child, self.offset)
-
-    def __eq__(self, other):
-        return isinstance(other, Offset) and (self.child, self.offset) == (
-            other.child,
-            other.offset,
-        )
-
-    def __hash__(self):
-        return hash((self.child, self.offset))
-
-    def normalize(self):
-        """Normalise the child, keep the offset."""
-        return Offset(self.child.normalize(), self.offset)
-
-    def matcher(self, searcher, context=None):
-        """The child's matcher with the offset added."""
-        return _OffsetMatcher(self.child.matcher(searcher, context), self.offset)
-
-
-# Syntax ---------------------------------------------------------------------------------------
-
-_QTOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-
-
-@dataclass
-class Unit:
-    """One element of a parsed query: a word run or a quoted phrase, maybe negated."""
-
-    text: str
-    phrase: bool = False
-    negated: bool = False
-
-
-@dataclass
-class Parsed:
-    """A parsed query: groups (each an OR of units) plus excluded units."""
-
-    groups: list[list[Unit]] = field(default_factory=list)
-    excluded: list[Unit] = field(default_factory=list)
-
-
-def parse(q: str) -> Parsed:
-    """Split the query syntax: "phrase", -word, -"phrase", a OR b; other words stand alone."""
-    parsed = Parsed()
-    pending_or = False
-    for m in _QTOKEN_RE.finditer(q[:MAX_QUERY_CHARS]):
-        neg, phrase, word = m.group(1), m.group(2), m.group(3)
-        if phrase is not None:
-            unit = Unit(phrase, phrase=True, negated=bool(neg))
-        elif word == "OR":
-            pending_or = bool(parsed.groups)
-            continue
-        elif word.startswith("-") and len(word) > 1:
-            unit = Unit(word[1:], negated=True)
-        else:
-            unit = Unit(word.lstrip("+"))
-        if unit.negated:
-            parsed.excluded.append(unit)
-            pending_or = False
-        elif pending_or:
-            parsed.groups[-1].append(unit)
-            pending_or = False
-        else:
-            parsed.groups.append([unit])
-    return parsed
 
 
 def _field_query(

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from . import highlight as hl_
 from . import query as qb
 from .analysis import STOP_EN, stem
+from .matchers import Or
 from .ranking import TIER_MIN_MATCHES, Hit, Reading, SearchPage, collect, count, rank
 from .schema import accept_all, accept_filter
+from .syntax import Unit
 from .typos import closest_word
 
 if TYPE_CHECKING:
@@ -118,12 +120,12 @@ def similar(ix: SearchIndex, rd: Reading, text: str, limit: int, text_for: TextF
     hl: set[str] = set()
     parts = [
         p
-        for c in qb.concepts([qb.Unit(text)], ix.glossary, ix.mode)
+        for c in qb.concepts([Unit(text)], ix.glossary, ix.mode)
         if (p := qb.concept_query(c, ix.cg, "title", hl)) is not None
     ]
     if not parts:
         return []
-    q = qb.Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
+    q = Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
     hits, _total, _exact = collect(
         rd, q, max(limit * 3, 10), accept_all, "relevance", count_all=False
     )
