@@ -75,23 +75,7 @@ def rank(
     want = page * per_page
     if built.scored is None or want > RESULT_CAP:
         return SearchPage([], 0, page, per_page)
-    k = want + 1  # one more than shown: tells whether a next page exists
-    top: list[Hit] = []
-    if titled is not None and titled.scored is not None:
-        # Title tier: when many posts match, the threads whose title matches (the title field
-        # has one document per thread) are ranked first; if they fill the page they are it.
-        top, total, exact = collect(
-            rd, titled.scored, k, accept, sort, titled.floor, count_all=False
-        )
-        exact = False
-    if len(top) < k:
-        # newest first lists the threads having every concept (there is no score to rank by)
-        core = built.core if sort == "newest" else None
-        top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, core, False)
-        if len(top) < k and built.floor > 0 and sort != "newest":
-            # the floor trims a long tail; when it leaves the page short, show the tail too,
-            # in the same order (one score: nothing is ranked above a better match)
-            top, total, exact = collect(rd, built.scored, k, accept, sort, 0.0, None, False)
+    top, total, exact = _top(rd, built, want + 1, accept, sort, titled)
     if sort == "newest":
         full_total = total
     else:
@@ -109,6 +93,25 @@ def rank(
         len(top) > want and want < RESULT_CAP,
         full_total < min(total, want),
     )
+
+
+def _top(rd: Reading, built, k: int, accept, sort: str, titled) -> tuple[list[Hit], int, bool]:
+    """The top k threads (k = one more than shown: tells whether a next page exists)."""
+    top: list[Hit] = []
+    if titled is not None and titled.scored is not None:
+        # Title tier: when many posts match, the threads whose title matches (the title field
+        # has one document per thread) are ranked first; if they fill the page they are it.
+        top, total, _exact = collect(rd, titled.scored, k, accept, sort, titled.floor, None, False)
+        if len(top) >= k:
+            return top, total, False
+    # newest first lists the threads having every concept (there is no score to rank by)
+    core = built.core if sort == "newest" else None
+    top, total, exact = collect(rd, built.scored, k, accept, sort, built.floor, core, False)
+    if len(top) < k and built.floor > 0 and sort != "newest":
+        # the floor trims a long tail; when it leaves the page short, show the tail too, in
+        # the same order (one score: nothing is ranked above a better match)
+        top, total, exact = collect(rd, built.scored, k, accept, sort, 0.0, None, False)
+    return top, total, exact
 
 
 def collect(
