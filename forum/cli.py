@@ -21,12 +21,12 @@ from . import (
     mail,
     markup,
     media,
-    search_outbox,
     twofactor,
 )
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
+from .search import outbox as search_outbox
 
 
 def register(app: Flask) -> None:

@@ -17,9 +17,10 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from forum import create_app, metrics, search_outbox
+from forum import create_app, metrics
 from forum.extensions import db, limiter
 from forum.search import close_all
+from forum.search import outbox as search_outbox
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 

@@ -33,14 +33,14 @@ from forum import (
     guard,
     moderation,
     ratings,
-    search_outbox,
     threads,
     tickets,
 )
+from forum.attachments import Sent
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.attachments import Sent
 from forum.models import Attachment, MediaBlob, Role, Thread, User
+from forum.search import outbox as search_outbox
 from tests.conftest import Browser
 from tests.factories import make_answer, make_category, make_thread, make_user
 
