@@ -19,6 +19,7 @@ from . import markup, permissions
 from .extensions import db
 from .models import Category, Post, Thread, User
 from .permissions import Actor
+from .posting import Text, guard
 from .search import Hit, SearchPage
 from .search import analytics as search_analytics
 from .search import outbox as search_outbox
@@ -103,10 +104,12 @@ def _visible(hits: list[Hit], condition) -> list[Result]:
 
 
 def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Results:
-    """Public threads matching the query, with highlighted snippets and a "did you mean"."""
+    """Public threads matching the query, with highlighted snippets and a "did you mean".
+    A query holding a wallet secret is refused: not run, not stored, not logged."""
     query = query.strip()[:200]
     if not query:
         return Results(query)
+    guard([Text("q", query)], public=False, key_choice="hash")  # a tx hash is a fine query
     condition = permissions.public_threads()
     found = search_outbox.index(search_outbox.PUBLIC).search(
         query,

@@ -192,7 +192,8 @@ def held_canary(ctx):
     search_outbox.sync()
     assert held.held_at is not None and held_thread.is_held and reported.held_at is not None
     ids = {"thread_id": thread.id, "post_id": held.id, "user_id": scammer.id,
-           "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css"}  # fmt: skip
+           "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css",
+           "token": "not-a-token", "attachment_id": 1, "ext": "png", "search_id": 1}  # fmt: skip
     return ids, {"member": member, "asker": asker, "scammer": scammer, "volunteer": volunteer}
 
 

@@ -29,6 +29,7 @@ from wtforms.fields.core import UnboundField
 from forum import (
     accounts,
     categories,
+    discovery,
     forms,
     guard,
     moderation,
@@ -39,7 +40,7 @@ from forum import (
 from forum.attachments import Sent
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import Attachment, MediaBlob, Role, Thread, User
+from forum.models import Attachment, MediaBlob, Role, SearchQuery, Thread, User
 from forum.search import outbox as search_outbox
 from tests.conftest import Browser
 from tests.factories import make_answer, make_category, make_thread, make_user
@@ -167,6 +168,7 @@ def world(ctx, login):
     image = Attachment(uploader_id=member.id, blob_sha256="0" * 64, thumb_sha256="0" * 64,
                        alt="screenshot")  # fmt: skip
     db.session.add(image)
+    db.session.add(SearchQuery(query="usdt pending", results=3))
     db.session.commit()
     return SimpleNamespace(
         cat=cat, member=member, staff=staff, admin=admin, thread=thread, answer=answer,
@@ -379,6 +381,7 @@ DOMAIN = {
         w.member, w.thread, "Here is the screen I see.",
         images=Sent((w.image.id,), ((w.image.id, PHRASE),)),
     ),
+    "search_queries.query": lambda w: discovery.search(w.member, PHRASE, discovery.Filters()),
     "ticket_notes.body_source": lambda w: tickets.add_note(w.staff, w.ticket, PHRASE),
     "flags.note": lambda w: moderation.flag(w.staff, w.answer, "scam", PHRASE),
 }  # fmt: skip
