@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from mnemonic import Mnemonic
 
+from forum import safety
 from forum.safety import (
     KIND_EMAIL,
     KIND_EXTENDED_PRIVATE_KEY,
