@@ -1,7 +1,7 @@
 """category counts: public and solved threads per category, kept in the same transactions
 
 Revision ID: perf
-Revises: uploads
+Revises: search
 Create Date: 2026-11-28 18:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "perf"
-down_revision = "uploads"
+down_revision = "search"
 branch_labels = None
 depends_on = None
 
