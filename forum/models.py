@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
