@@ -93,17 +93,21 @@ class Averages:
 def averages_for(actor: User, helper: User) -> Averages:
     """A helper sees their own averages; staff see everyone's."""
     permissions.require(permissions.can_view_ratings_of(actor, helper))
-    row = db.session.execute(
-        select(
-            func.count(Rating.id),
-            func.avg(Rating.speed),
-            func.avg(Rating.professionalism),
-            func.avg(Rating.patience),
-            func.avg(func.cast(Rating.solved, db.Integer)),
+    row = (
+        db.session.execute(
+            select(
+                func.count(Rating.id),
+                func.avg(Rating.speed),
+                func.avg(Rating.professionalism),
+                func.avg(Rating.patience),
+                func.avg(func.cast(Rating.solved, db.Integer)),
+            )
+            .join(RatingCredit, RatingCredit.rating_id == Rating.id)
+            .where(RatingCredit.user_id == helper.id, Rating.dismissed == false())
         )
-        .join(RatingCredit, RatingCredit.rating_id == Rating.id)
-        .where(RatingCredit.user_id == helper.id, Rating.dismissed == false())
-    ).one()
+        .tuples()
+        .one()
+    )
     count, *means = row
     speed, professionalism, patience, solved = (None if m is None else float(m) for m in means)
     return Averages(count or 0, speed, professionalism, patience, solved)
