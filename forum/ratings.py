@@ -4,6 +4,7 @@ Imports permissions, posting, models."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -30,7 +31,7 @@ def invited(actor: User, thread: Thread) -> bool:
 def rate(
     actor: User,
     thread: Thread,
-    scores: dict[str, int | None],
+    scores: Mapping[str, int | None],
     *,
     solved: bool | None,
     comment: str = "",
