@@ -74,14 +74,9 @@ def _logged_in(user, *, remember: bool):
 @bp.route("/login/code", methods=["GET", "POST"])
 @per_address("FORUM_LOGIN_RATE_LIMIT")
 def second_step():
-    pending = sessions.pending_second_step()
+    pending = sessions.pending_second_step() or {}
     user = accounts.find_by_id(pending["id"]) if pending else None
-    if (
-        pending is None
-        or user is None
-        or user.session_version != pending["version"]
-        or user.is_suspended
-    ):
+    if user is None or user.session_version != pending["version"] or user.is_suspended:
         flash(_("Please log in again."), "info")
         return redirect(url_for("auth.login"))
     form = TwoFactorForm()
