@@ -135,7 +135,7 @@ def expected_wait(category_id: int | None = None) -> Wait:
         )
         if category_id is not None:
             stmt = stmt.where(Thread.category_id == category_id)
-        return _wait_from(db.session.execute(stmt).tuples().all())
+        return _wait_from(db.session.execute(stmt).all())
 
     return _cached(("community", category_id), compute)
 
@@ -149,7 +149,7 @@ def expected_staff_wait() -> Wait:
             .join(Thread, Thread.id == Ticket.thread_id)
             .where(Thread.is_deleted == false(), Ticket.opened_at >= utcnow() - WAIT_WINDOW)
         )
-        return _wait_from(db.session.execute(stmt).tuples().all())
+        return _wait_from(db.session.execute(stmt).all())
 
     return _cached("staff", compute)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import Row, false, func, select
 
 from . import permissions
 from .errors import DomainError
@@ -94,21 +95,18 @@ class Averages:
 def averages_for(actor: User, helper: User) -> Averages:
     """A helper sees their own averages; staff see everyone's."""
     permissions.require(permissions.can_view_ratings_of(actor, helper))
-    row = (
-        db.session.execute(
-            select(
-                func.count(Rating.id),
-                func.avg(Rating.speed),
-                func.avg(Rating.professionalism),
-                func.avg(Rating.patience),
-                func.avg(func.cast(Rating.solved, db.Integer)),
-            )
-            .join(RatingCredit, RatingCredit.rating_id == Rating.id)
-            .where(RatingCredit.user_id == helper.id, Rating.dismissed == false())
+    # A count, then averages: Decimal on PostgreSQL, float on SQLite, None without ratings.
+    row: Row[int, Any, Any, Any, Any] = db.session.execute(
+        select(
+            func.count(Rating.id),
+            func.avg(Rating.speed),
+            func.avg(Rating.professionalism),
+            func.avg(Rating.patience),
+            func.avg(func.cast(Rating.solved, db.Integer)),
         )
-        .tuples()
-        .one()
-    )
+        .join(RatingCredit, RatingCredit.rating_id == Rating.id)
+        .where(RatingCredit.user_id == helper.id, Rating.dismissed == false())
+    ).one()
     count, *means = row
     speed, professionalism, patience, solved = (None if m is None else float(m) for m in means)
     return Averages(count or 0, speed, professionalism, patience, solved)

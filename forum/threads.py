@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, false, func, select, true
+from sqlalchemy import Result, Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
@@ -127,12 +127,13 @@ def categories_with_counts() -> list[tuple[Category, int, int]]:
         .group_by(Thread.category_id)
         .subquery()
     )
-    rows = db.session.execute(
+    # The subquery's columns are untyped: say what each row holds.
+    rows: Result[Category, int | None, int | None] = db.session.execute(
         select(Category, counts.c.threads, counts.c.solved)
         .outerjoin(counts, counts.c.category_id == Category.id)
         .order_by(Category.position, Category.id)
     )
-    return [(cat, threads or 0, solved or 0) for cat, threads, solved in rows.tuples()]
+    return [(cat, threads or 0, solved or 0) for cat, threads, solved in rows]
 
 
 def all_categories() -> list[Category]:
