@@ -53,7 +53,7 @@ UNGUARDED = {
     "mail_outbox.kind": "the kind of message, chosen by code",
     "mail_outbox.claimed_by": "the sending worker's id",
     "mail_outbox.last_error": "the SMTP server's reply to a failed delivery",
-    "mail_outbox.payload": "JSON of ids and addresses; the addresses were checked where typed",
+    "mail_outbox.payload": "JSON of ids, addresses and (staff digest) thread titles, all checked where typed",
     "mail_requests.client": "a hash of the client address",
     "mail_requests.kind": "reset or verify, chosen by code",
     "login_attempts.kind": "password or totp, chosen by code",

@@ -37,6 +37,10 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+            # Read the body now and close it: a static file left open until garbage
+            # collection warns (ResourceWarning) in whatever test runs then.
+            response.get_data()
+            response.close()
         if has_app_context():
             db.session.expire_all()  # the test's own session sees what the request wrote
         return response

@@ -23,7 +23,7 @@ LOWER = {
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
-    "links", "levels", "screening", "images", "attachments",
+    "links", "levels", "screening", "replies", "images", "attachments",
 }  # fmt: skip
 # plus the forum/search/ package (the Whoosh side and the outbox)
 # Entry points that may use everything.
