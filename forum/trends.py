@@ -368,7 +368,7 @@ def digest(actor: User, limit: int = 20) -> Digest:
 
 
 def _summary(start: date, end: date) -> Figures:
-    total, weeks = Figures(), defaultdict(Figures)
+    total, weeks = Figures(), defaultdict[date, Figures](Figures)
     chosen = Period(start, end)
     _add_questions(chosen, None, total, weeks, defaultdict(Figures), defaultdict(Figures))
     _add_tickets(chosen, None, total, weeks, defaultdict(Figures))
