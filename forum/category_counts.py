@@ -13,18 +13,22 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import chain
+from typing import cast
 
-from sqlalchemy import Connection, false, func, inspect, select, update
+from sqlalchemy import Connection, Table, func, inspect, select, update
 from sqlalchemy.orm import Session
 
+from . import permissions
 from .events import APP_SESSIONS
 from .models import Category, Thread
 
+CATEGORIES = cast(Table, Category.__table__)
 SHOWN = ("is_private", "is_deleted", "is_held", "category_id", "accepted_post_id")
 
 
 def _key(values: dict) -> tuple[int | None, bool, bool]:
-    """(category, counted as public, counted as solved) for a thread's column values."""
+    """(category, counted as public, counted as solved) for a thread's column values; public
+    as in permissions.public_threads (tests/test_category_counts.py compares the two)."""
     public = not (values["is_private"] or values["is_deleted"] or values["is_held"])
     return values["category_id"], public, public and values["accepted_post_id"] is not None
 
@@ -42,8 +46,9 @@ def _now(thread: Thread) -> dict:
     return {name: getattr(thread, name) for name in SHOWN}
 
 
-def _changes(session: Session) -> tuple[Counter, Counter]:
-    threads, solved = Counter(), Counter()
+def _changes(session: Session) -> tuple[Counter[int | None], Counter[int | None]]:
+    threads: Counter[int | None] = Counter()
+    solved: Counter[int | None] = Counter()
 
     def add(values: dict, sign: int) -> None:
         category, public, is_solved = _key(values)
@@ -62,7 +67,7 @@ def _changes(session: Session) -> tuple[Counter, Counter]:
 
 def _apply(session: Session, _context) -> None:
     threads, solved = _changes(session)
-    table = Category.__table__
+    table = CATEGORIES
     for category in set(threads) | set(solved):
         if category is None or not (threads[category] or solved[category]):
             continue
@@ -89,9 +94,9 @@ install()
 
 def recount(conn: Connection) -> None:
     """Set every category's counts from the threads (after writes that bypass the ORM)."""
-    public = (Thread.is_private == false(), Thread.is_deleted == false(), Thread.is_held == false())
-    of_category = Thread.category_id == Category.__table__.c.id
-    table = Category.__table__
-    threads = select(func.count(Thread.id)).where(of_category, *public).scalar_subquery()
-    solved = select(func.count(Thread.accepted_post_id)).where(of_category, *public)
+    public = permissions.public_threads()
+    table = CATEGORIES
+    of_category = Thread.category_id == table.c.id
+    threads = select(func.count(Thread.id)).where(of_category, public).scalar_subquery()
+    solved = select(func.count(Thread.accepted_post_id)).where(of_category, public)
     conn.execute(update(table).values(thread_count=threads, solved_count=solved.scalar_subquery()))

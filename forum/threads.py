@@ -65,14 +65,17 @@ def get_thread(actor: Actor, thread_id: int) -> Thread:
         .options(joinedload(Thread.category), joinedload(Thread.author))
         .options(joinedload(Thread.accepted_by))
     )
-    permissions.require_visible(thread is not None and permissions.can_view_thread(actor, thread))
+    thread = permissions.require_found(thread)
+    permissions.require_visible(permissions.can_view_thread(actor, thread))
     return thread
 
 
 def get_post(actor: Actor, post_id: int) -> Post:
     """A post the actor may see, or 404."""
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread)])
-    permissions.require_visible(post is not None and permissions.can_view_post(actor, post))
+    post = permissions.require_found(
+        db.session.get(Post, post_id, options=[joinedload(Post.thread)])
+    )
+    permissions.require_visible(permissions.can_view_post(actor, post))
     return post
 
 
@@ -147,16 +150,15 @@ def all_categories() -> list[Category]:
 
 def get_category(slug: str) -> Category:
     category = db.session.scalar(select(Category).where(Category.slug == slug))
-    permissions.require_visible(category is not None)
-    return category
+    return permissions.require_found(category)
 
 
 def question_of(thread: Thread) -> Post:
-    return db.session.scalar(
+    return db.session.scalars(
         select(Post)
         .where(Post.thread_id == thread.id, Post.is_question == true())
         .options(joinedload(Post.author), joinedload(Post.edited_by))
-    )
+    ).one()
 
 
 def accepted_answer(actor: Actor, thread: Thread) -> Post | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -62,7 +64,7 @@ def _similar_first(form: AskForm) -> list:
     if form.checked_similar.data or form.private.data:
         return []
     form.checked_similar.data = "1"
-    return discovery.similar(current_user, form.title.data)
+    return discovery.similar(current_user, form.title.data or "")
 
 
 @bp.get("/t/<id:thread_id>")
@@ -102,7 +104,8 @@ ID = 2147483647  # a placeholder id, replaced in the link patterns below
 
 
 def _pattern(endpoint: str, name: str) -> str:
-    return url_for(endpoint, **{name: ID}).replace(str(ID), "{}")
+    values: dict[str, Any] = {name: ID}
+    return url_for(endpoint, **values).replace(str(ID), "{}")
 
 
 class PostLinks:
@@ -165,9 +168,11 @@ def reply(thread_id: int):
         try:
             images = sent_images()
             if request.form.get("private") == "y" and not thread.is_private:
-                post = tickets.follow_up_privately(current_user, thread, form.body.data, images)
+                post = tickets.follow_up_privately(
+                    current_user, thread, form.body.data or "", images
+                )
             else:
-                post = threads.reply(current_user, thread, form.body.data,
+                post = threads.reply(current_user, thread, form.body.data or "",
                                      submission_key=form.submission_key.data, images=images,
                                      personal_ok=form.personal_ok.data == "1",
                                      key_choice=_key_choice())  # fmt: skip
@@ -188,7 +193,7 @@ def edit(post_id: int):
     if form.validate_on_submit():
         try:
             threads.edit_post(
-                current_user, post, form.body.data,
+                current_user, post, form.body.data or "",
                 title=form.title.data if post.is_question else None,
                 personal_ok=form.personal_ok.data == "1", key_choice=_key_choice(),
             )  # fmt: skip
