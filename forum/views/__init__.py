@@ -118,7 +118,7 @@ def register(app: Flask) -> None:
         pending_images=media.pending_images,
     )
     app.jinja_env.filters.update(
-        ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label
+        ago=ago, until=until, when=when, duration=labels.duration, kind_label=labels.finding_label
     )
 
 
@@ -312,20 +312,34 @@ def page_url(page: int) -> str:
 
 
 def ago(moment: Any) -> str:
-    """ "3 hours ago" in the page's language. Babel's formatting is slow per call and a thread
-    page shows dozens of times, so the text is memoised per language and rounded age."""
+    """ "3 hours ago" in the page's language; anything under a minute either way is "just now"
+    (never "in 0 seconds"), a later moment reads "in 2 hours". Babel's formatting is slow per
+    call and a thread page shows dozens of times, so the text is memoised per language and age."""
     if moment is None:
         return ""
     seconds = (utcnow() - moment).total_seconds()
-    if seconds < 45:
+    if abs(seconds) < 60:
         return _("just now")
-    return _relative(str(get_locale()), _round_age(seconds))
+    rounded = _round_age(abs(seconds))
+    return _relative(str(get_locale()), rounded if seconds > 0 else -rounded)
+
+
+def until(moment: Any) -> str:
+    """When a later moment comes, for expiries: "until 14:05" today, else with its date."""
+    if moment is None:
+        return ""
+    local = to_user_timezone(moment.replace(tzinfo=UTC))
+    today = to_user_timezone(utcnow().replace(tzinfo=UTC)).date()
+    if local.date() == today:
+        return _("until %(time)s", time=local.strftime("%H:%M"))
+    return _("until %(time)s", time=local.strftime("%Y-%m-%d %H:%M"))
 
 
 def _round_age(seconds: float) -> int:
-    # Finer than Babel shows at each scale (it rounds to the largest unit, threshold 0.9).
+    # Finer than Babel shows at each scale (it rounds to the largest unit, threshold 0.9),
+    # never below a minute.
     step = 60 if seconds < 86400 else 3600 if seconds < 86400 * 60 else 86400
-    return int(seconds // step * step)
+    return max(60, int(seconds // step * step))
 
 
 @lru_cache(maxsize=4096)
