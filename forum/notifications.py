@@ -36,14 +36,51 @@ def _mine(user: User):
 
 
 def page_for(user: User, page: int) -> Pagination:
-    """A person's notifications, newest first."""
-    stmt = (
+    """A person's notifications, one row per thread (its newest), newest first. Each row's
+    `group_count` and `group_unread` say how many the thread has in all and unread."""
+    latest = (
         _mine(user)
-        .options(joinedload(Notification.thread), joinedload(Notification.actor))
-        .order_by(Notification.id.desc())
+        .with_only_columns(func.max(Notification.id))
+        .group_by(Notification.thread_id)
+        .order_by(func.max(Notification.id).desc())
     )
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    rows = db.paginate(latest, page=page, per_page=per_page, error_out=False)
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(list(rows.items)))
+        .options(joinedload(Notification.thread), joinedload(Notification.actor))
+        .order_by(Notification.id.desc())
+    ).all()
+    counts = db.session.execute(
+        _mine(user)
+        .where(Notification.thread_id.in_([n.thread_id for n in notes]))
+        .with_only_columns(
+            Notification.thread_id,
+            func.count(Notification.id),
+            func.count(Notification.read_at),
+        )
+        .group_by(Notification.thread_id)
+    )
+    by_thread = {thread_id: (total, total - read) for thread_id, total, read in counts}
+    for note in notes:
+        note.group_count, note.group_unread = by_thread.get(note.thread_id, (1, 0))
+    rows.items = list(notes)
+    return rows
+
+
+def mark_thread_read(user: User, thread: Thread) -> None:
+    """Opening a thread reads its notifications (one UPDATE, a commit only if any changed)."""
+    if not user.is_authenticated:
+        return
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.thread_id == thread.id)
+        .where(Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if result.rowcount:
+        db.session.commit()
 
 
 def unread_count(user: User) -> int:

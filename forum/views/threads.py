@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import discovery, media, permissions, threads, tickets, trust
+from .. import discovery, media, notifications, permissions, threads, tickets, trust
 from ..attachments import SecretInImage
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
@@ -69,6 +69,7 @@ def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
     trust.note_visit(current_user, thread)
+    notifications.mark_thread_read(current_user, thread)  # issue 15: opening reads them
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     answers = threads.answers_page(current_user, thread, page_arg(), order)
     question = threads.question_of(thread)
