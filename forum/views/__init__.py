@@ -5,13 +5,26 @@ Only this package touches request, session, flash and current_user.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, timedelta
 from enum import Enum
 from functools import lru_cache
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from babel.dates import format_timedelta
-from flask import Flask, Request, current_app, flash, g, render_template, request, url_for
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, get_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,10 +39,11 @@ from .. import emails as emails_domain
 from .. import guard, metrics, notifications, permissions, trust
 from .. import threads as threads_domain
 from ..errors import DomainError
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
 from . import accesslog, labels, pagecache, sessions
+from .safe_next import safe_next
 
 E = TypeVar("E", bound=Enum)
 
@@ -71,6 +85,7 @@ def register(app: Flask) -> None:
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    login_manager.unauthorized_handler(unauthorized)
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
     accesslog.install()
@@ -116,6 +131,7 @@ def register(app: Flask) -> None:
         held_reasons=labels.held_reasons,
         image_url=media.image_url,
         pending_images=media.pending_images,
+        just_posted=just_posted,
     )
     app.jinja_env.filters.update(
         ago=ago, until=until, when=when, duration=labels.duration, kind_label=labels.finding_label
@@ -241,10 +257,60 @@ def http_error(error: HTTPException) -> Any:
         return _("Unknown host."), 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code >= 500:
         db.session.rollback()  # the page below must not trip over the failed transaction
-    template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
+    if error.code == 429:
+        return too_many(error)
+    template = {403: "403", 404: "404"}.get(error.code, "error")
     if error.code >= 500:
         template = "500"
     return render_template(f"errors/{template}.html", error=error), error.code
+
+
+def too_many(error: HTTPException) -> Any:
+    """A rate limit: say how long to wait and show a sent form again with its text (each value
+    with any wallet secret cut out, as the guard would), ready to send once the wait is over."""
+    limit = limiter.current_limit
+    wait = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    kept = []
+    if request.method == "POST":
+        for name, value in request.form.items(multi=True):
+            if name != "csrf_token":
+                refused = guard.refusal(value)
+                kept.append((name, refused[1] if refused else value))
+    context = {"error": error, "wait": wait, "kept": kept, "action": request.path}
+    return render_template("errors/429.html", **context), 429
+
+
+def unauthorized() -> Any:
+    """Not logged in (or the session ended). A GET goes to log in and comes back; a form sent
+    after the session ended comes back to the page of the form (never to a POST-only address,
+    which answered 405), where the browser's draft has kept the text."""
+    if request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    flash(_("Your session ended, so nothing was sent. Your text is kept on this device: log "
+            "in and send it again."), "warning")  # fmt: skip
+    return redirect(url_for("auth.login", next=form_page()))
+
+
+def form_page() -> str:
+    """The page a POST came from: the thread for a reply, else the same-site referrer."""
+    thread_id = (request.view_args or {}).get("thread_id")
+    if request.endpoint == "threads.reply" and thread_id:
+        return url_for("threads.show", thread_id=thread_id)
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return url_for("main.index")
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path) or url_for("main.index")
+
+
+def mark_posted() -> None:
+    """After a successful post: the next page tells the browser to drop the sent draft."""
+    session["draft_sent"] = True
+
+
+def just_posted() -> bool:
+    """True once, on the page after a successful post (static/js/forum.js clears drafts)."""
+    return bool(session.pop("draft_sent", False))
 
 
 def csrf_error(error: CSRFError) -> Any:

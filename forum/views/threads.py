@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
-from . import enum_arg, page_arg, show_error
+from . import enum_arg, mark_posted, page_arg, show_error
 from .limits import per_account
 from .media import sent_images
 from .ratings import asker_context
@@ -52,6 +52,7 @@ def ask():
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
         _tell_if_held(threads.question_of(thread))
+        mark_posted()
         return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template("threads/ask.html", form=form)
 
@@ -109,6 +110,7 @@ def reply(thread_id: int):
         except DomainError as error:
             return _refused(error, form, "threads/reply.html", thread=thread)
         _tell_if_held(post)
+        mark_posted()
         return redirect(post_url(post))
     return render_template("threads/reply.html", form=form, thread=thread), 400
 
