@@ -36,6 +36,17 @@ def _mine(user: User):
 
 
 def page_for(user: User, page: int) -> Pagination:
+    """A person's notifications, newest first."""
+    stmt = (
+        _mine(user)
+        .options(joinedload(Notification.thread), joinedload(Notification.actor))
+        .order_by(Notification.id.desc())
+    )
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def grouped_page(user: User, page: int) -> Pagination:
     """A person's notifications, one row per thread (its newest), newest first. Each row's
     `group_count` and `group_unread` say how many the thread has in all and unread."""
     latest = (

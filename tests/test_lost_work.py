@@ -29,7 +29,7 @@ def test_reply_after_session_ended_returns_to_the_thread_after_login(ctx, login)
     assert back.status_code == 302 and back.location == f"/t/{thread.id}"
     shown = b.get(back.location)
     assert shown.status_code == 200
-    assert 'data-draft="reply-%d"' % thread.id in shown.get_data(as_text=True)
+    assert f'data-draft="reply-{thread.id}"' in shown.get_data(as_text=True)
 
 
 def test_session_ended_on_the_ask_form_returns_to_the_ask_page(ctx, login):

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
-from . import enum_arg, mark_posted, page_arg, show_error
+from . import enum_arg, mark_posted, page_arg, page_language, show_error
 from .limits import per_account
 from .media import sent_images
 from .ratings import asker_context
@@ -167,13 +167,27 @@ def moderate(thread_id: int):
     form = MoveForm()
     form.category.choices = choices((c.slug, c.slug) for c in threads.all_categories())
     category = threads.get_category(form.category.data) if form.validate_on_submit() else None
+    action = request.form.get("action", "")
     try:
-        threads.moderate(current_user, thread, request.form.get("action", ""), category)
+        threads.moderate(current_user, thread, action, category)
     except DomainError as error:
         show_error(error)
     else:
-        flash(_("Done."), "success")
+        flash(moderated_message(action, category), "success")
     return redirect(url_for("threads.show", thread_id=thread.id))
+
+
+def moderated_message(action: str, category) -> str:
+    """What a lock, unlock, pin, unpin or move just did, in words."""
+    if action == "move":
+        return _("The thread is moved to %(category)s.", category=category.name(page_language()))
+    return {
+        "lock": _("The thread is locked: nobody can reply until it is unlocked."),
+        "unlock": _("The thread is unlocked: replies are open again."),
+        "pin": _("The thread is pinned: it shows on the home page, in Latest and first in "
+                 "its category."),
+        "unpin": _("The thread is no longer pinned."),
+    }[action]  # fmt: skip
 
 
 def _tell_if_held(post) -> None:

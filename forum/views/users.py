@@ -97,7 +97,7 @@ def _profile_form(user) -> ProfileForm:
 @bp.get("/notifications")
 @login_required
 def inbox():
-    page = notifications.page_for(current_user, page_arg())
+    page = notifications.grouped_page(current_user, page_arg())
     return render_template("users/notifications.html", page=page)
 
 
