@@ -128,6 +128,8 @@ def register(app: Flask) -> None:
         expected_staff_wait=metrics.expected_staff_wait,
         held_posts=lambda: trust.held_count(current_user),
         trust_label=labels.trust_label,
+        audit_label=labels.audit_label,
+        audit_details=labels.audit_details,
         held_reasons=labels.held_reasons,
         image_url=media.image_url,
         pending_images=media.pending_images,

@@ -28,7 +28,8 @@ QUESTION_FIELDS = (
 def _category_choices(form) -> None:
     locale = str(get_locale())
     allowed = (c for c in threads.all_categories() if permissions.can_start_thread(current_user, c))
-    form.category.choices = choices((c.slug, c.name(locale)) for c in allowed)
+    named = [(c.slug, c.name(locale)) for c in allowed]
+    form.category.choices = choices([("", _("Choose a category…")), *named])
 
 
 @bp.route("/ask", methods=["GET", "POST"])

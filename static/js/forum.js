@@ -183,3 +183,23 @@ document.addEventListener("submit", (event) => {
     });
   }
 })();
+
+// Time zone (settings): with none saved, preselect the browser's own zone when it is offered.
+(function () {
+  const box = document.querySelector(".tz-detect");
+  const select = box && box.querySelector("select");
+  if (!select || select.value) return;
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (e) {
+    return;
+  }
+  if (!zone || !Array.from(select.options).some((o) => o.value === zone)) return;
+  select.value = zone;
+  const note = document.createElement("p");
+  note.className = "help";
+  note.setAttribute("role", "status");
+  note.textContent = box.getAttribute("data-tz-note");
+  box.append(note);
+})();
