@@ -203,3 +203,10 @@ document.addEventListener("submit", (event) => {
   note.textContent = box.getAttribute("data-tz-note");
   box.append(note);
 })();
+
+// Code blocks that scroll sideways (long hashes) can be scrolled with the keyboard too.
+for (const block of document.querySelectorAll("pre")) {
+  if (block.scrollWidth > block.clientWidth && !block.hasAttribute("tabindex")) {
+    block.setAttribute("tabindex", "0");
+  }
+}
