@@ -7,7 +7,6 @@ import pytest
 
 from forum import moderation, threads, tickets
 from forum.models import Role
-from forum.posting import title_width
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
 PUBLIC_PHRASES = [
@@ -122,7 +121,6 @@ def test_move_and_claim_and_report_close_say_what_happened(ctx, login):
 
 def test_a_five_character_chinese_title_is_enough(ctx, login):
     cats = default_categories()
-    assert title_width("闪退怎么办") == 10 and title_width("crash") == 5
     b = login(make_user("ev_zh"))
     sent = b.post("/ask", {"category": cats[2].slug, "title": "闪退怎么办",
                            "body": "更新到 2.9.1 以后一打开就闪退。", "checked_similar": "1"},

@@ -70,8 +70,7 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
-    trust.note_visit(current_user, thread)
-    notifications.mark_thread_read(current_user, thread)  # issue 15: opening reads them
+    _visited(thread)
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     answers = threads.answers_page(current_user, thread, page_arg(), order)
     question = threads.question_of(thread)
@@ -90,6 +89,12 @@ def show(thread_id: int):
         **panel_context(thread),
         **asker_context(thread),
     )
+
+
+def _visited(thread) -> None:
+    """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
+    trust.note_visit(current_user, thread)
+    notifications.mark_thread_read(current_user, thread)
 
 
 @bp.post("/t/<id:thread_id>/reply")
