@@ -7,13 +7,22 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: setup run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
+.PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
 
-$(STAMP): pyproject.toml
+# Exact versions from requirements.lock (what the suite last passed with), then the project
+# itself without resolving again: a new release upstream cannot break a fresh checkout.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: resolve again and pin (uv, in the venv).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
+	  --no-annotate --custom-compile-command "make lock" -o requirements.lock
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)

@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,8 +30,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
 
-from forum import search_analysis  # noqa: E402
 from forum.search import Doc, SearchIndex  # noqa: E402
+from forum.search import analysis as search_analysis  # noqa: E402
 
 # (query, filters): common and rare, Chinese and English, phrases, syntax, filters.
 QUERIES: list[tuple[str, dict]] = [
@@ -346,11 +347,16 @@ def print_table(r: dict) -> None:
 # Analyzer comparison on the labelled set --------------------------------------------------------
 
 
-def load_labelled():
-    """The hand-written corpus and queries of tests/data."""
+LABELLED_SETS = ("", "_more")  # tests/data/search_corpus{,_more}.json + search_queries{,_more}
+
+
+def load_labelled(sets=LABELLED_SETS):
+    """The hand-written corpora and queries of tests/data (thread ids are distinct)."""
     data = ROOT / "tests" / "data"
-    threads = json.loads((data / "search_corpus.json").read_text(encoding="utf-8"))
-    queries = json.loads((data / "search_queries.json").read_text(encoding="utf-8"))
+    threads, queries = [], []
+    for suffix in sets:
+        threads += json.loads((data / f"search_corpus{suffix}.json").read_text(encoding="utf-8"))
+        queries += json.loads((data / f"search_queries{suffix}.json").read_text(encoding="utf-8"))
     return threads, queries
 
 
@@ -394,15 +400,58 @@ def labelled_docs(threads) -> list[Doc]:
     return docs
 
 
-def evaluate(search_fn, queries) -> tuple[float, float]:
-    """Mean recall@10 and MRR of search_fn(q) -> ranked thread ids over the labelled queries."""
+def evaluate(search_fn, queries, misses: list | None = None) -> tuple[float, float]:
+    """Mean recall@10 and MRR of search_fn(q) -> ranked thread ids over the labelled queries
+    (recall over min(relevant, 10)); misses collects (query, rank or None) below rank 1."""
     recalls, rrs = [], []
     for item in queries:
         want = set(item["relevant"])
         got = search_fn(item["q"])[:10]
-        recalls.append(len(want & set(got)) / len(want))
-        rrs.append(next((1 / (i + 1) for i, tid in enumerate(got) if tid in want), 0.0))
+        recalls.append(len(want & set(got)) / min(len(want), 10))
+        rank = next((i + 1 for i, tid in enumerate(got) if tid in want), None)
+        rrs.append(1 / rank if rank else 0.0)
+        if misses is not None and rank != 1:
+            misses.append((item["q"], item.get("kind", ""), rank))
     return statistics.mean(recalls), statistics.mean(rrs)
+
+
+def by_language(search_fn, queries) -> dict[str, tuple[float, float, int]]:
+    """recall@10 and MRR for all queries, Chinese ones (kind zh*) and the others."""
+    out = {}
+    for name, test in (("all", None), ("zh", True), ("en+mixed", False)):
+        qs = [q for q in queries if test is None or q["kind"].startswith("zh") == test]
+        if qs:
+            out[name] = (*evaluate(search_fn, qs), len(qs))
+    return out
+
+
+def relevance(workdir: Path, n_posts: int, show_misses: bool) -> dict:
+    """recall@10 / MRR on the labelled threads alone, then mixed into n_posts generated posts
+    (the generated threads never count as relevant: they are noise that competes)."""
+    threads, queries = load_labelled()
+    docs = labelled_docs(threads)
+    offset = 10_000_000  # generated thread and post ids stay clear of the labelled ones
+    noise = [
+        replace(p, post_id=p.post_id + offset * 100, thread_id=p.thread_id + offset)
+        for p in (corpus.generate(n_posts) if n_posts else [])
+    ]
+    out = {}
+    for label, all_docs in (("labelled", docs), (f"mixed {n_posts} posts", docs + noise)):
+        if label != "labelled" and not n_posts:
+            continue
+        ix = SearchIndex(workdir / label.replace(" ", "_"), cache_size=0)
+        ix.rebuild(sorted(all_docs, key=lambda d: d.thread_created_at), procs=2)
+        fn = lambda q, ix=ix: [h.thread_id for h in ix.search(q, per_page=10).hits]  # noqa: E731
+        out[label] = by_language(fn, queries)
+        misses: list = []
+        evaluate(fn, queries, misses)
+        for name, (r, m, n) in out[label].items():
+            print(f"| {label} | {name} ({n}) | {r:.3f} | {m:.3f} |")
+        if show_misses:
+            for q, kind, rank in misses:
+                print(f"    rank {rank or '-'}: [{kind}] {q}")
+        ix.close()
+    return out
 
 
 def compare(workdir: Path, n_posts: int) -> None:
@@ -436,12 +485,26 @@ def main(argv=None) -> None:
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3, help="timed runs per query")
     ap.add_argument("--compare", action="store_true", help="compare analyzers on the labelled set")
+    ap.add_argument("--relevance", action="store_true", help="recall@10/MRR, alone and mixed")
+    ap.add_argument("--misses", action="store_true", help="with --relevance: list the misses")
+    ap.add_argument(
+        "--floor", nargs=2, type=float, metavar=("RECALL", "MRR"),
+        help="with --relevance: exit 1 if the mixed index scores below these (regression check)",
+    )  # fmt: skip
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         if args.compare:
             compare(workdir, min(args.posts, 20_000))
+            return
+        if args.relevance:
+            print("| index | queries | recall@10 | MRR |\n| --- | --- | ---: | ---: |")
+            out = relevance(workdir, args.posts, args.misses)
+            if args.floor:
+                recall, mrr, _n = out[list(out)[-1]]["all"]
+                if recall < args.floor[0] or mrr < args.floor[1]:
+                    sys.exit(f"relevance below the floor: {recall:.3f} / {mrr:.3f}")
             return
         r = run_bench(args.posts, args.procs, args.runs, workdir)
         print_table(r)

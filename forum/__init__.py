@@ -9,9 +9,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, guard, mail, search_outbox, views  # noqa: F401 (guard: the flush listener)
+from . import cli, guard, mail, views  # noqa: F401 (guard: the flush listener)
 from .config import DEFAULTS, finish, from_environ
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .search import outbox as search_outbox
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

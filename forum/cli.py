@@ -21,12 +21,13 @@ from . import (
     mail,
     markup,
     media,
-    search_outbox,
+    trends,
     twofactor,
 )
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
+from .search import outbox as search_outbox
 
 
 def register(app: Flask) -> None:
@@ -203,6 +204,13 @@ def send_mail(loop: bool, interval: float, show_status: bool) -> None:
 def send_digests() -> None:
     """Queue the daily e-mail digest of everyone due one (run hourly; send-mail delivers)."""
     click.echo(f"Queued {emails.queue_digests()} digests.")
+
+
+@forum.command("staff-digest")
+def staff_digest() -> None:
+    """Queue the daily support digest for every staff member with a confirmed address (run
+    once a day, e.g. from cron at 08:00): late tickets, old unanswered questions, the week."""
+    click.echo(f"Queued {trends.queue_staff_digests()} staff digests.")
 
 
 @forum.command("receive-mail")

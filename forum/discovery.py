@@ -2,22 +2,27 @@
 of tickets. Every hit is re-checked against the database (design rule 7), and snippets are
 cut from the database's current text, so a stale index entry can never show anything.
 
-Imports permissions, search_outbox (the indexes), markup, models.
+Imports permissions, search (the indexes, analytics), markup, models.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, false, select, true
 from sqlalchemy.orm import joinedload
 
-from . import markup, permissions, search_outbox
+from . import markup, permissions
 from .extensions import db
-from .models import Post, Thread, User
+from .models import Category, Post, Thread, User
 from .permissions import Actor
+from .posting import Text, guard
 from .search import Hit, SearchPage
+from .search import analytics as search_analytics
+from .search import outbox as search_outbox
 
 PER_PAGE = 20
 
@@ -48,6 +53,18 @@ class Results:
     pages: int = 1
     suggestion: str | None = None
     capped: bool = False
+    showing_suggestion: bool = False  # nothing matched the query; these are the suggestion's
+    search_id: int | None = None  # the analytics row (result links report the one opened)
+    next_steps: NextSteps | None = None  # when nothing was found
+
+
+@dataclass
+class NextSteps:
+    """What a search that found nothing offers: a looser search, a category, asking."""
+
+    looser: str | None = None  # the query without its syntax (quotes, -words, OR)
+    without_filters: int = 0  # threads the same words find without the filters
+    category: Category | None = None  # where threads with these words mostly live
 
 
 def _texts_for(condition):
@@ -87,10 +104,12 @@ def _visible(hits: list[Hit], condition) -> list[Result]:
 
 
 def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Results:
-    """Public threads matching the query, with highlighted snippets and a "did you mean"."""
+    """Public threads matching the query, with highlighted snippets and a "did you mean".
+    A query holding a wallet secret is refused: not run, not stored, not logged."""
     query = query.strip()[:200]
     if not query:
         return Results(query)
+    guard([Text("q", query)], public=False, key_choice="hash")  # a tx hash is a fine query
     condition = permissions.public_threads()
     found = search_outbox.index(search_outbox.PUBLIC).search(
         query,
@@ -106,7 +125,43 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
     suggestion = found.suggestion
     if suggestion and not _finds_something(suggestion, condition):
         suggestion = None
-    return _results(query, found, condition, suggestion)
+    results = _results(query, found, condition, suggestion)
+    results.showing_suggestion = found.showing_suggestion and suggestion is not None
+    if page == 1:
+        user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
+        results.search_id = search_analytics.record(user_id, query, found.total)
+    if not results.results:
+        results.next_steps = _next_steps(query, filters, condition)
+    return results
+
+
+def _next_steps(query: str, filters: Filters, condition) -> NextSteps:
+    """For an empty page: the words without syntax, the count without filters, the category
+    holding most public threads with any of the words."""
+    steps = NextSteps()
+    loose = " ".join(re.sub(r'(^|\s)-\S+|"|\bOR\b', " ", query).split())
+    if loose and loose != query:
+        steps.looser = loose
+    found = search_outbox.index(search_outbox.PUBLIC).search(
+        loose or query, per_page=20, highlight=False
+    )
+    if filters != Filters():
+        steps.without_filters = found.total
+    counts = Counter(r.thread.category_id for r in _visible(found.hits, condition))
+    if counts:
+        steps.category = db.session.get(Category, counts.most_common(1)[0][0])
+    return steps
+
+
+def open_result(actor: Actor, search_id: int, thread_id: int) -> None:
+    """Record that a result of a search was opened (analytics; anyone may, nothing shown)."""
+    search_analytics.record_open(search_id, thread_id)
+
+
+def search_report(actor: Actor, weeks: int = 4) -> list[search_analytics.Week]:
+    """Staff: top queries, queries without results, queries whose results nobody opened."""
+    permissions.require(permissions.can_view_metrics(actor))
+    return search_analytics.weekly(weeks)
 
 
 def _results(query: str, found: SearchPage, condition, suggestion: str | None = None) -> Results:

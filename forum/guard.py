@@ -53,7 +53,7 @@ UNGUARDED = {
     "mail_outbox.kind": "the kind of message, chosen by code",
     "mail_outbox.claimed_by": "the sending worker's id",
     "mail_outbox.last_error": "the SMTP server's reply to a failed delivery",
-    "mail_outbox.payload": "JSON of ids and addresses; the addresses were checked where typed",
+    "mail_outbox.payload": "JSON of ids, addresses and (staff digest) thread titles, all checked where typed",
     "mail_requests.client": "a hash of the client address",
     "mail_requests.kind": "reset or verify, chosen by code",
     "login_attempts.kind": "password or totp, chosen by code",
@@ -61,6 +61,13 @@ UNGUARDED = {
     "login_attempts.account_key": "the name typed at log-in; the log-in form refuses a secret first",
     "recovery_codes.code_hash": "a hash of a generated code",
     "users.totp_secret": "a generated base32 secret",
+    "posts.held_reason": "comma-separated hold reason codes, chosen by code",
+    "posts.review_outcome": "approved or rejected, chosen by code",
+    "attachments.blob_sha256": "a hash of the stored image",
+    "attachments.thumb_sha256": "a hash of the stored thumbnail",
+    "attachments.personal_kinds": "finding kinds chosen by code (the text read is never kept)",
+    "media_blobs.sha256": "a hash of the stored bytes",
+    "media_blobs.mime": "image/png, image/jpeg or image/webp, chosen by code",
 }
 
 

@@ -30,12 +30,12 @@ from .posting import (
     SecretRefused,
     Text,
     add_post,
-    after_reply,
     check_body,
     guard,
     once,
     start_thread,
 )
+from .replies import after_reply
 
 # Where quoted history starts in the replies of common mail programs (English and Chinese).
 QUOTE_STARTS = re.compile(

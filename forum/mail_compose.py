@@ -225,6 +225,28 @@ def _digest(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage |
     return _list_headers(message, unsubscribe)
 
 
+def _staff_digest(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage | None:
+    """The staff's daily digest (forum/trends.py computed it when queued): sent only to someone
+    who is still staff with a confirmed address, since it names private tickets."""
+    if not _verified(user) or not user.is_staff or mode_for(user.id, "staff") == "off":
+        return None
+
+    def links(rows: list) -> list[tuple[str, str]]:
+        return [
+            (title, url_for("threads.show", thread_id=tid, _external=True)) for tid, title in rows
+        ]
+
+    subject = _("Daily support digest from %(name)s", name=current_app.config["FORUM_NAME"])
+    unsubscribe = _unsubscribe_link(user, "staff")
+    message = _message(
+        _to(user), subject, "staff_digest",
+        late=links(payload["late"]), unanswered=links(payload["unanswered"]),
+        figures=payload["figures"], page=url_for("staff.digest", _external=True),
+        settings=_settings_link(), unsubscribe=unsubscribe,
+    )  # fmt: skip
+    return _list_headers(message, unsubscribe)
+
+
 # --- account mail ---------------------------------------------------------------------------------
 
 
@@ -265,6 +287,7 @@ def _refused(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage 
 BUILDERS: dict[str, Callable[[MailOutbox, User | None, dict], EmailMessage | None]] = {
     "notification": _notification,
     "digest": _digest,
+    "staff_digest": _staff_digest,
     "reset": _reset,
     "verify": _verify,
     "changed": _changed,

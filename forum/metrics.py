@@ -11,9 +11,10 @@ from statistics import median
 
 from sqlalchemy import false, func, select
 
-from . import permissions, search_outbox
+from . import permissions
 from .extensions import db
 from .models import Category, Post, Thread, Ticket, User, utcnow
+from .search import outbox as search_outbox
 
 
 @dataclass(frozen=True)

@@ -360,6 +360,22 @@ class SearchOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class SearchQuery(db.Model):
+    """One search for the staff analytics: the folded query, how many threads it found, and
+    the first result opened. No user for anonymous visitors; never a query the guard refuses."""
+
+    __tablename__ = "search_queries"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    query: Mapped[str] = mapped_column(String(200))
+    results: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    opened_thread_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class FlagReason(StrEnum):
     SCAM = "scam"  # asks for secrets, fake support, phishing link
     SPAM = "spam"

@@ -1,6 +1,5 @@
 """How text becomes a stored thread or post: length limits, the sensitive-data guard,
-rendering once, the outbound-link mark, counters, ticket bookkeeping and the search outbox
-row, and the review hold of a new member's risky post. Shared by threads, tickets and the
+rendering once, the outbound-link mark and the search outbox row, and the review hold of a new member's risky post. Shared by threads, tickets and the
 review queue; imports safety, markup, contacts, screening, events, models.
 Callers check permissions and commit, except through once(), which commits the submission it
 guards itself (a repeated submit must find the first one's committed post).
@@ -8,8 +7,6 @@ guards itself (a repeated submit must find the first one's committed post).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,13 +15,13 @@ from typing import TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import attachments, contacts, markup, safety
 from .attachments import Sent
 from .errors import DomainError
-from .events import index_later, notify
+from .events import index_later
 from .extensions import db
 from .models import (
     Category,
@@ -32,11 +29,10 @@ from .models import (
     DeviceOS,
     Post,
     Thread,
-    ThreadWatch,
-    TicketStatus,
     User,
     utcnow,
 )
+from .replies import after_reply
 from .screening import check_daily_limit, screen
 
 T = TypeVar("T")
@@ -107,6 +103,22 @@ def guard(
         personal = [f.kind for t in texts for f in safety.find_personal_data(t.value)]
         if personal:
             raise PersonalDataFound(sorted(set(personal)))
+
+
+def vet(
+    author: User,
+    texts: list[Text],
+    *,
+    public: bool,
+    personal_ok: bool = False,
+    key_choice: str = "",
+) -> list[str]:
+    """What every new post passes: the guard, then in public a new member's daily limit and
+    the review screening. Returns why the post is held ([]: it goes live)."""
+    guard(texts, public=public, personal_ok=personal_ok, key_choice=key_choice)
+    if public:
+        check_daily_limit(author)
+    return screen(author, [t.value for t in texts], public=public)
 
 
 def attach_images(
@@ -265,10 +277,7 @@ def start_thread(
     title = check_title(question.title)
     body = check_body(question.body)
     texts = [Text("title", title), Text("body", body)]
-    guard(texts, public=not private, personal_ok=personal_ok, key_choice=key_choice)
-    if not private:
-        check_daily_limit(author)
-    held = screen(author, [title, body], public=not private)
+    held = vet(author, texts, public=not private, personal_ok=personal_ok, key_choice=key_choice)
     thread = Thread(
         category_id=category.id,
         author_id=author.id,
@@ -286,71 +295,6 @@ def start_thread(
                     held=held)  # fmt: skip
     attach_images(author, images, public=not private, personal_ok=personal_ok, post_id=post.id)
     return thread
-
-
-def after_reply(thread: Thread, post: Post, author: User) -> None:
-    """Counters, ticket bookkeeping and notifications after a reply."""
-    now = post.created_at or utcnow()
-    thread.reply_count = Thread.reply_count + 1
-    thread.last_activity_at = now
-    thread.last_poster_id = author.id
-    if thread.first_response_at is None and author.id != thread.author_id:
-        thread.first_response_at = now
-    ticket = thread.ticket if thread.is_private else None
-    if ticket is None:
-        notify(thread.author_id, "reply", actor=author, thread=thread, post=post)
-        told = {thread.author_id, author.id}
-        if author.id == thread.author_id:  # the asker added something: tell who helped so far
-            for helper_id in _helpers(thread, post):
-                notify(helper_id, "asker_reply", actor=author, thread=thread, post=post)
-                told.add(helper_id)
-        _tell_mentioned_and_watchers(thread, post, author, told)
-        return
-    if author.is_staff and author.id != thread.author_id:
-        ticket.first_staff_reply_at = ticket.first_staff_reply_at or now
-        ticket.status = TicketStatus.WAITING
-        notify(thread.author_id, "ticket_reply", actor=author, thread=thread, post=post)
-    else:
-        ticket.status = TicketStatus.OPEN
-        notify(ticket.assignee_id, "ticket_asker_reply", actor=author, thread=thread, post=post)
-
-
-MENTION_RE = re.compile(r"(?<![\w@])@([\w.-]{2,32})")
-
-
-def _tell_mentioned_and_watchers(thread: Thread, post: Post, author: User, told: set[int]) -> None:
-    """@name in a public reply notifies that person; then everyone watching the thread hears
-    of the reply once. (Tickets notify their asker and assignee only.)"""
-    keys = {
-        unicodedata.normalize("NFKC", m).casefold() for m in MENTION_RE.findall(post.body_source)
-    }
-    if keys:
-        mentioned = db.session.scalars(
-            select(User.id).where(User.username_key.in_(sorted(keys)[:10]))
-        )
-        for user_id in mentioned:
-            if user_id not in told:
-                notify(user_id, "mention", actor=author, thread=thread, post=post)
-                told.add(user_id)
-    watchers = db.session.scalars(
-        select(ThreadWatch.user_id).where(ThreadWatch.thread_id == thread.id)
-    )
-    for user_id in watchers:
-        if user_id not in told:
-            notify(user_id, "watch", actor=author, thread=thread, post=post)
-
-
-def _helpers(thread: Thread, post: Post, limit: int = 20) -> list[int]:
-    """People who answered in the thread before this post (not the asker), newest first."""
-    rows = db.session.execute(
-        select(Post.author_id, func.max(Post.id))
-        .where(Post.thread_id == thread.id, Post.id != post.id, Post.author_id != thread.author_id)
-        .where(Post.is_deleted == false(), Post.held_at.is_(None))
-        .group_by(Post.author_id)
-        .order_by(func.max(Post.id).desc())
-        .limit(limit)
-    )
-    return [author_id for author_id, _last in rows]
 
 
 def once(

@@ -23,12 +23,12 @@ from .posting import (
     Question,
     Text,
     add_post,
-    after_reply,
     check_body,
     guard,
     soft_delete,
     start_thread,
 )
+from .replies import after_reply
 
 
 def propose(actor: User, thread: Thread) -> None:

@@ -136,12 +136,39 @@ def spans(
         exact = sum(t[3] == "w" for t in run)
         listed = sum(t[3] != "n" for t in run)
         if exact >= _MIN_EXACT and listed >= _MIN_WINDOW and not _pure(run):
+            run = _without_prose_lines(text, run)
             yield run[0][1], run[-1][2]
             continue
         for segment in _segments(run):
             if len(segment) >= _MIN_RUN:
                 yield from trim(_tidy(text, segment))
     yield from _split_halves(text, found, checksum_ok)
+
+
+def _qualifies(run: list[Token]) -> bool:
+    exact = sum(t[3] == "w" for t in run)
+    return exact >= _MIN_EXACT and sum(t[3] != "n" for t in run) >= _MIN_WINDOW
+
+
+def _without_prose_lines(text: str, run: list[Token]) -> list[Token]:
+    """Cut the run at the first noise word of its last line (or after the last noise word of
+    its first line) when the rest is still a phrase, so refusing keeps the prose around it
+    ("Now the balance is zero." on the line after the words)."""
+    while True:
+        lines = [text.count("\n", 0, t[1]) for t in run]
+        if lines[0] == lines[-1]:
+            return run
+        tail = [k for k, n in enumerate(lines) if n == lines[-1] and run[k][3] == "n"]
+        head = [k for k, n in enumerate(lines) if n == lines[0] and run[k][3] == "n"]
+        if tail and _qualifies(run[: tail[0]]):
+            line_start = lines.index(lines[-1])
+            whole = run[:line_start]  # the lines before are a phrase of a usual length
+            cut = line_start if len(whole) in _LENGTHS and _pure(whole) else tail[0]
+            run = _strip(run[:cut])
+        elif head and _qualifies(run[head[-1] + 1 :]):
+            run = run[head[-1] + 1 :]
+        else:
+            return run
 
 
 def _split_halves(

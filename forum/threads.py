@@ -24,7 +24,6 @@ from .posting import (
     Sent,
     Text,
     add_post,
-    after_reply,
     attach_images,
     check_body,
     check_title,
@@ -34,8 +33,10 @@ from .posting import (
     rewrite_post,
     soft_delete,
     start_thread,
+    vet,
 )
-from .screening import check_daily_limit, check_edit_limit, screen
+from .replies import after_reply
+from .screening import check_edit_limit, screen
 
 
 class ListFilter(StrEnum):
@@ -260,15 +261,8 @@ def reply(
 
     def make() -> Post:
         text = check_body(body)
-        guard(
-            [Text("body", text)],
-            public=not thread.is_private,
-            personal_ok=personal_ok,
-            key_choice=key_choice,
-        )
-        if not thread.is_private:
-            check_daily_limit(actor)
-        held = screen(actor, [text], public=not thread.is_private)
+        held = vet(actor, [Text("body", text)], public=not thread.is_private,
+                   personal_ok=personal_ok, key_choice=key_choice)  # fmt: skip
         post = add_post(actor, thread, text, submission_key=submission_key, held=held)
         attach_images(actor, images, public=not thread.is_private, personal_ok=personal_ok,
                       post_id=post.id)  # fmt: skip

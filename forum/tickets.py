@@ -18,7 +18,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import false, select, true
 from sqlalchemy.orm import joinedload
 
-from . import markup, permissions, search_outbox
+from . import markup, permissions
 from .errors import DomainError
 from .events import audit, index_later, notify
 from .extensions import db
@@ -35,6 +35,7 @@ from .models import (
     utcnow,
 )
 from .posting import Question, Sent, Text, attach_images, check_body, guard, once, start_thread
+from .search import outbox as search_outbox
 
 
 def _reason(value: str) -> EscalationReason:

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
-from . import permissions
+from . import mail, permissions
 from .extensions import db
 from .models import Category, Post, Rating, RatingCredit, Thread, Ticket, User, utcnow
 
@@ -373,3 +373,32 @@ def _summary(start: date, end: date) -> Figures:
     _add_questions(chosen, None, total, weeks, defaultdict(Figures), defaultdict(Figures))
     _add_tickets(chosen, None, total, weeks, defaultdict(Figures))
     return total
+
+
+def _week_figures(f: Figures) -> dict[str, float | int | None]:
+    rate = f.resolution_rate
+    return {
+        "asked": f.asked, "answered": f.answered,
+        "first_response_hours": None if f.first_response_median is None else round(f.first_response_median, 1),
+        "resolution_percent": None if rate is None else round(rate * 100),
+        "tickets_opened": f.tickets_opened, "tickets_past_target": f.tickets_past_target,
+    }  # fmt: skip
+
+
+def queue_staff_digests() -> int:
+    """Queue today's digest for every active staff member with a confirmed address; the
+    e-mail is composed when sent and only to someone still staff (mail_compose)."""
+    staff = db.session.scalars(
+        select(User).where(User.role.in_(["staff", "admin"]), User.is_suspended == false())
+        .where(User.email_verified_at.is_not(None))
+    ).all()  # fmt: skip
+    for user in staff:
+        today = digest(user)
+        mail.queue(
+            "staff_digest", user_id=user.id,
+            late=[[t.id, t.title] for t in today.tickets_past_target],
+            unanswered=[[t.id, t.title] for t in today.unanswered],
+            figures={"this": _week_figures(today.this_week), "last": _week_figures(today.last_week)},
+        )  # fmt: skip
+    db.session.commit()
+    return len(staff)

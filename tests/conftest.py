@@ -17,9 +17,10 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from forum import create_app, metrics, search_outbox
+from forum import create_app, metrics
 from forum.extensions import db, limiter
 from forum.search import close_all
+from forum.search import outbox as search_outbox
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
@@ -36,6 +37,10 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+            # Read the body now and close it: a static file left open until garbage
+            # collection warns (ResourceWarning) in whatever test runs then.
+            response.get_data()
+            response.close()
         if has_app_context():
             db.session.expire_all()  # the test's own session sees what the request wrote
         return response

@@ -28,6 +28,7 @@ GUNICORN_PORT = 5141
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 (local test)
+            response.read()  # the whole body, so the server closes what it sent
             return response.status
     except urllib.error.HTTPError as error:
         return error.code

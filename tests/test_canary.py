@@ -9,9 +9,10 @@ import re
 import pytest
 from PIL import Image
 
-from forum import answers, media, moderation, search_outbox, threads, tickets
+from forum import answers, media, moderation, threads, tickets
 from forum.attachments import Sent
 from forum.models import Role
+from forum.search import outbox as search_outbox
 from tests.factories import default_categories, make_answer, make_thread, make_user
 
 MARKER = "quokkavault"  # unique, alphabetic: the spelling suggester would consider it
@@ -72,7 +73,8 @@ def canary(ctx):
     ids = {"thread_id": thread.id, "post_id": vol_post.id, "user_id": asker.id,
            "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css",
            "token": "not-a-token",
-           "attachment_id": shot.id, "ext": "png"}  # fmt: skip
+           "attachment_id": shot.id, "ext": "png",
+           "search_id": 1}  # fmt: skip
     return thread, ids, {"asker": asker, "volunteer": volunteer, "member": member, "staff": staff}
 
 
@@ -190,7 +192,8 @@ def held_canary(ctx):
     search_outbox.sync()
     assert held.held_at is not None and held_thread.is_held and reported.held_at is not None
     ids = {"thread_id": thread.id, "post_id": held.id, "user_id": scammer.id,
-           "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css"}  # fmt: skip
+           "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css",
+           "token": "not-a-token", "attachment_id": 1, "ext": "png", "search_id": 1}  # fmt: skip
     return ids, {"member": member, "asker": asker, "scammer": scammer, "volunteer": volunteer}
 
 

@@ -29,17 +29,19 @@ from wtforms.fields.core import UnboundField
 from forum import (
     accounts,
     categories,
+    discovery,
     forms,
     guard,
     moderation,
     ratings,
-    search_outbox,
     threads,
     tickets,
 )
+from forum.attachments import Sent
 from forum.errors import DomainError
 from forum.extensions import db
-from forum.models import Role, Thread, User
+from forum.models import Attachment, MediaBlob, Role, SearchQuery, Thread, User
+from forum.search import outbox as search_outbox
 from tests.conftest import Browser
 from tests.factories import make_answer, make_category, make_thread, make_user
 
@@ -55,6 +57,13 @@ NOT_TEXT = (BooleanField, DateTimeLocalField, PasswordField, RadioField, SelectF
 # String/Text columns nobody can write free text into; must match guard.UNGUARDED, which the
 # flush listener skips. Every other String/Text column is user text and needs a proof below.
 NOT_USER_WRITABLE = {
+    "posts.held_reason",
+    "posts.review_outcome",
+    "attachments.blob_sha256",
+    "attachments.thumb_sha256",
+    "attachments.personal_kinds",
+    "media_blobs.sha256",
+    "media_blobs.mime",
     "login_attempts.kind",
     "login_attempts.address",
     "login_attempts.account_key",
@@ -153,9 +162,17 @@ def world(ctx, login):
     ratings.dismiss(member, ticket)  # a ratings row exists (rated later or not at all)
     moderation.flag(member, answer, "spam", "Looks like an advert.")
     question = threads.question_of(thread)
+    # A stored image, made directly: reading a real one (OCR) would cost seconds per test.
+    db.session.add(MediaBlob(sha256="0" * 64, data=b"", mime="image/png", size=0, width=1,
+                             height=1))  # fmt: skip
+    image = Attachment(uploader_id=member.id, blob_sha256="0" * 64, thumb_sha256="0" * 64,
+                       alt="screenshot")  # fmt: skip
+    db.session.add(image)
+    db.session.add(SearchQuery(query="usdt pending", results=3))
+    db.session.commit()
     return SimpleNamespace(
         cat=cat, member=member, staff=staff, admin=admin, thread=thread, answer=answer,
-        ticket=ticket, question=question, login=login, staff_reply=staff_reply,
+        ticket=ticket, question=question, login=login, staff_reply=staff_reply, image=image,
     )  # fmt: skip
 
 
@@ -360,6 +377,11 @@ DOMAIN = {
     "ratings.comment": lambda w: ratings.rate(
         w.member, w.ticket, {"speed": 5, "professionalism": 5, "patience": 5}, solved=True,
         comment=PHRASE),
+    "attachments.alt": lambda w: threads.reply(
+        w.member, w.thread, "Here is the screen I see.",
+        images=Sent((w.image.id,), ((w.image.id, PHRASE),)),
+    ),
+    "search_queries.query": lambda w: discovery.search(w.member, PHRASE, discovery.Filters()),
     "ticket_notes.body_source": lambda w: tickets.add_note(w.staff, w.ticket, PHRASE),
     "flags.note": lambda w: moderation.flag(w.staff, w.answer, "scam", PHRASE),
 }  # fmt: skip

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from forum import media, tickets
+from forum import media, publications, tickets
 from forum.extensions import db
 from forum.models import Attachment, AuditEntry, MediaBlob, Role, SiteState
 from tests.factories import make_answer, make_category, make_thread, make_user
@@ -218,7 +218,9 @@ def test_escalation_hides_images_and_publishing_shows_them_again(app, ctx, login
     tickets.escalate(staff, thread, "account_data")
     assert anon.get(url).status_code == 404
     assert browser.get(url).headers["Cache-Control"] == "private, no-store"
-    tickets.make_public(staff, thread)
+    publications.propose(staff, thread)
+    assert anon.get(url).status_code == 404  # nothing changes before the asker agrees
+    publications.consent(asker, thread)
     assert anon.get(url).status_code == 200
 
 
@@ -324,7 +326,8 @@ def test_markup_keeps_external_images_as_links(ctx):
     from forum import markup
 
     html = markup.render("![chart](https://example.com/x.png) ![ours](/media/1.png)")
-    assert "<img" not in html and 'href="https://example.com/x.png"' in html
+    # External images stay links (through the outbound-link page), never <img>.
+    assert "<img" not in html and 'href="/out?u=https%3A%2F%2Fexample.com%2Fx.png"' in html
 
 
 def test_answers_in_tests_still_work_without_images(ctx):

@@ -321,3 +321,30 @@ def test_digest_lists_late_tickets_and_old_unanswered_questions(ctx, login):
     assert "Fresh unanswered question" not in page
     digest = trends.digest(staff)
     assert digest.this_week.asked == 2  # the escalated one is private now
+
+
+def test_staff_digest_by_email_goes_to_staff_only(app, ctx, smtp):
+    from forum import mail
+
+    staff = make_user("digest_staff", Role.STAFF)
+    volunteer = make_user("digest_volunteer", Role.VOLUNTEER)
+    for person in (staff, volunteer):
+        person.email, person.email_verified_at = f"{person.username}@example.com", utcnow()
+    late = make_thread(title="Ticket nobody answered yet")
+    tickets.escalate(staff, late, "account_data")
+    late.ticket.opened_at = ago(hours=30)
+    backdate(make_thread(title="Old unanswered question"), asked=ago(days=2))
+    db.session.commit()
+    assert trends.queue_staff_digests() == 1  # the volunteer gets none: it names tickets
+    staff.role = Role.MEMBER  # demoted before delivery: the digest is not sent
+    db.session.commit()
+    assert mail.send_all().dropped == 1
+    staff.role = Role.STAFF
+    db.session.commit()
+    trends.queue_staff_digests()
+    mail.send_all()
+    [message] = smtp.wait_for(1)
+    assert message["To"].endswith("<digest_staff@example.com>")
+    text = message.get_body(("plain",)).get_content()
+    assert "Ticket nobody answered yet" in text and "Old unanswered question" in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

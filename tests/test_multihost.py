@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from forum import create_app, search_outbox
+from forum import create_app
 from forum.extensions import db
+from forum.search import outbox as search_outbox
 from tests.conftest import Browser
 from tests.factories import make_category, make_thread, make_user
 

@@ -9,11 +9,12 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
-from forum import answers, create_app, metrics, search_outbox, threads
+from forum import answers, create_app, metrics, threads
 from forum.config import ConfigError
 from forum.extensions import db
 from forum.models import Post, Role, User
 from forum.search import IndexBusy
+from forum.search import outbox as search_outbox
 from tests.conftest import PG_URL, ROOT
 from tests.factories import default_categories, make_answer, make_thread, make_user
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from mnemonic import Mnemonic
 
+from forum import safety
 from forum.safety import (
     KIND_EMAIL,
     KIND_EXTENDED_PRIVATE_KEY,
@@ -660,3 +661,13 @@ def test_unclear_key_is_not_a_secret_and_context_settles_it() -> None:
     assert find_secrets(f"here it is {bare}") == []
     assert find_unclear_keys(f"tx {bare} pending") == []
     assert find_secrets(f"my private key {bare}")[0].kind == KIND_PRIVATE_KEY
+
+
+def test_refusing_a_phrase_keeps_the_prose_on_the_lines_around_it():
+    """The span removed is the phrase, not the sentence after it that happens to contain
+    list words ("now", "balance", "zero" are BIP-39 words)."""
+    phrase = Mnemonic("english").to_mnemonic(bytes(range(16)))
+    text = f"I restored my wallet on a new phone.\nMy words are: {phrase}\nNow the balance is zero."
+    kept = safety.remove_spans(text, safety.find_secrets(text))
+    assert kept.endswith("\nNow the balance is zero.")
+    assert not any(word in kept.split() for word in phrase.split()[1:-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import statistics
 import threading
 from datetime import date, datetime
@@ -12,55 +13,52 @@ from pathlib import Path
 
 import pytest
 
-from forum import search, search_progress
+from forum import search
 from forum.search import Doc, IndexBusy, OutboxProgress, SearchIndex
+from forum.search import progress as search_progress
 
 DATA = Path(__file__).parent / "data"
 
-# Measured on the labelled set (docs/search.md): recall@10 0.960, MRR 0.978. Floors sit a little
-# below so that tuning noise does not flake, high enough that a real regression fails.
-RECALL_FLOOR = 0.93
-MRR_FLOOR = 0.95
+# Measured on the labelled set (docs/search.md; tests/data/search_{corpus,queries}{,_more}.json,
+# 152 threads, 219 queries): recall@10 0.925, MRR 0.952; Chinese queries 0.903 / 0.941. Floors
+# sit a little below so that tuning noise does not flake, high enough that a regression fails.
+RECALL_FLOOR = 0.90
+MRR_FLOOR = 0.93
+ZH_RECALL_FLOOR = 0.87
+ZH_MRR_FLOOR = 0.91
+LABELLED = ("", "_more")
 
 
 def labelled_docs() -> list[Doc]:
-    """One Doc per post of tests/data/search_corpus.json (post id = thread id * 100 + n)."""
+    """One Doc per post of the labelled corpora (post id = thread id * 100 + n)."""
     docs = []
-    for t in json.loads((DATA / "search_corpus.json").read_text(encoding="utf-8")):
-        created = datetime.fromisoformat(t["created"])
-        solved = t.get("accepted") is not None
-        docs.append(
-            Doc(
-                t["id"] * 100,
-                t["id"],
-                t["category"],
-                True,
-                False,
-                solved,
-                t["title"],
-                t["question"],
-                "asker",
-                created,
-                created,
-            )
-        )
-        for i, ans in enumerate(t["answers"], start=1):
-            docs.append(
-                Doc(
-                    t["id"] * 100 + i,
-                    t["id"],
-                    t["category"],
-                    False,
-                    t.get("accepted") == i,
-                    solved,
-                    t["title"],
-                    ans,
-                    "helper",
-                    created,
-                    created,
-                )
-            )
+    for suffix in LABELLED:
+        path = DATA / f"search_corpus{suffix}.json"
+        for t in json.loads(path.read_text(encoding="utf-8")):
+            docs.extend(_thread_docs(t))
     return docs
+
+
+def _thread_docs(t: dict) -> list[Doc]:
+    created = datetime.fromisoformat(t["created"])
+    solved = t.get("accepted") is not None
+    out = [
+        Doc(t["id"] * 100, t["id"], t["category"], True, False, solved, t["title"],
+            t["question"], "asker", created, created)
+    ]  # fmt: skip
+    for i, ans in enumerate(t["answers"], start=1):
+        out.append(
+            Doc(t["id"] * 100 + i, t["id"], t["category"], False, t.get("accepted") == i,
+                solved, t["title"], ans, "helper", created, created)
+        )  # fmt: skip
+    return out
+
+
+def labelled_queries() -> list[dict]:
+    out = []
+    for suffix in LABELLED:
+        out += json.loads((DATA / f"search_queries{suffix}.json").read_text(encoding="utf-8"))
+    return out
 
 
 def doc(
@@ -111,18 +109,26 @@ def threads(page) -> list[int]:
 # Relevance -------------------------------------------------------------------------------------
 
 
-def test_labelled_set_recall_and_mrr(labelled):
-    queries = json.loads((DATA / "search_queries.json").read_text(encoding="utf-8"))
-    assert len(queries) >= 40
-    assert sum(not q["kind"].startswith("en") for q in queries) >= 20
+def _recall_mrr(ix, queries) -> tuple[float, float]:
     recalls, rrs = [], []
     for item in queries:
-        got = threads(labelled.search(item["q"], per_page=10))
+        got = threads(ix.search(item["q"], per_page=10))
         want = set(item["relevant"])
         recalls.append(len(want & set(got)) / min(len(want), 10))
         rrs.append(next((1 / (i + 1) for i, t in enumerate(got) if t in want), 0.0))
-    assert statistics.mean(recalls) >= RECALL_FLOOR
-    assert statistics.mean(rrs) >= MRR_FLOOR
+    return statistics.mean(recalls), statistics.mean(rrs)
+
+
+def test_labelled_set_recall_and_mrr(labelled):
+    queries = labelled_queries()
+    assert len(queries) >= 200
+    assert len({d.thread_id for d in labelled_docs()}) >= 150
+    chinese = [q for q in queries if q["kind"].startswith("zh")]
+    assert len(chinese) >= len(queries) / 2
+    recall, mrr = _recall_mrr(labelled, queries)
+    assert recall >= RECALL_FLOOR and mrr >= MRR_FLOOR, (recall, mrr)
+    zh_recall, zh_mrr = _recall_mrr(labelled, chinese)
+    assert zh_recall >= ZH_RECALL_FLOOR and zh_mrr >= ZH_MRR_FLOOR, (zh_recall, zh_mrr)
 
 
 @pytest.mark.parametrize(
@@ -279,7 +285,9 @@ def test_snippet_comes_from_the_matching_post(ix):
 def test_did_you_mean_for_english_typo(ix):
     ix.write([doc(1, "my transfer is stuck"), doc(2, "transfer to exchange")])
     page = ix.search("transfr")
-    assert page.hits == [] and page.suggestion == "transfer"
+    # nothing matches what was typed: the page shows what the correction finds, and says so
+    assert page.suggestion == "transfer" and page.showing_suggestion
+    assert threads(page) == [1, 2] or threads(page) == [2, 1]
     assert ix.search("transfer").suggestion is None
 
 
@@ -463,3 +471,114 @@ def test_write_locked_reads_under_the_lock(ix):
     worker.join()
     assert order == ["first build", "first commit", "second build"]
     assert {h.post_id for h in ix.search("writer").hits} == {901, 902}
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_searchers_are_shared_and_closed_whatever_the_thread_model(ix):
+    """A threaded server serves each request on a new thread: searching from hundreds of short
+    threads, while writes make new generations, must not leave files open (issue 9, defect 1)."""
+    ix.write([doc(i, f"usdt transfer pending number {i}") for i in range(1, 40)])
+    ix.search("transfer pending")
+    ix.similar("usdt transfer")
+    baseline = _open_fds()
+    errors: list[BaseException] = []
+
+    def one_request(n: int) -> None:
+        try:
+            assert ix.search(f"transfer {n % 7}", per_page=5).total >= 0
+            ix.similar("pending usdt")
+            ix.suggest("transfr")
+        except BaseException as exc:  # surfaced below: an assert in a thread would be lost
+            errors.append(exc)
+
+    for wave in range(15):
+        batch = [threading.Thread(target=one_request, args=(n,)) for n in range(20)]
+        for t in batch:
+            t.start()
+        for t in batch:
+            t.join()
+        if wave % 3 == 0:  # a new generation: searchers of the old one must close
+            ix.write([doc(1000 + wave, f"new post {wave} about transfer")])
+    assert not errors
+    # 300 requests on 300 threads: at most a handful of pooled searchers stay open
+    assert ix._pool.open_count() <= ix._pool.max_idle
+    assert _open_fds() <= baseline + 2 * 15  # one pooled searcher set, not one per thread
+    ix.close()
+    assert ix._pool.open_count() == 0
+
+
+# Coordination, parts, Chinese typing errors (issue 13) ------------------------------------------
+
+
+def test_more_concepts_matched_rank_higher_at_any_size(ix):
+    # 60 threads have two of the three words; the one having all three comes first, and the
+    # one having the rare word with one other comes before those with only the common pair.
+    docs = [doc(i, f"usdt transfer question number {i}") for i in range(1, 61)]
+    docs += [doc(100, "usdt transfer blocked by tether"), doc(101, "tether blocked my address")]
+    ix.write(docs)
+    got = threads(ix.search("usdt transfer tether", per_page=10))
+    assert got[0] == 100 and got[1] == 101
+
+
+def test_a_lone_unknown_word_falls_back_to_its_parts(ix):
+    ix.write([doc(1, "在授权管理里可以看到权限"), doc(2, "完全无关的内容")])
+    page = ix.search("权限管理器")  # not a word of the glossary, nowhere verbatim
+    assert threads(page) == [1]
+
+
+def test_a_glossary_word_matches_through_its_parts_the_exact_word_first(ix):
+    ix.write([doc(1, "我忘记了钱包的密码"), doc(2, "忘记密码了怎么办"), doc(3, "密码")])
+    got = threads(ix.search("忘记密码"))
+    assert got[:2] == [2, 1]
+
+
+def test_one_character_glossary_entries_inside_unspaced_text(ix):
+    ix.write([doc(1, "这笔币在哪条链上查"), doc(2, "完全无关")])
+    assert threads(ix.search("mainnet")) == [1]  # 链 | 网络 | mainnet, found inside a run
+    assert threads(ix.search("在哪条链")) == [1]
+
+
+def test_question_particles_do_not_glue_to_words(ix):
+    ix.write([doc(1, "合约授权之后资产不见了"), doc(2, "完全无关")])
+    assert threads(ix.search("授权吗")) == [1]
+    assert threads(ix.search("授权了嘛")) == [1]
+
+
+def test_variant_characters_fold(ix):
+    ix.write([doc(1, "转账失败怎么办"), doc(2, "账户余额")])
+    assert threads(ix.search("转帐失败")) == [1]
+    assert 2 in threads(ix.search("帐户"))
+
+
+def test_homophone_typo_is_expanded_and_suggested(ix):
+    ix.write([doc(1, "导入钱包后余额为零"), doc(2, "导入私钥"), doc(3, "完全无关的话题")])
+    page = ix.search("导如钱包")  # the IME picked 如 for 入
+    assert threads(page)[0] == 1
+    assert page.suggestion == "导入 钱包"
+
+
+def test_pinyin_typed_without_the_ime_finds_chinese(ix):
+    ix.write([doc(1, "转账一直没到账", title="转账没到"), doc(2, "闪退了", title="打开闪退")])
+    page = ix.search("zhuanzhang")
+    assert threads(page)[0] == 1 and page.suggestion == "转账"
+    assert threads(ix.search("shantui")) == [2]
+    # an English word of the index is never read as pinyin (pen + ding)
+    ix.write([doc(3, "the transfer is pending")])
+    assert threads(ix.search("pending")) == [3]
+
+
+def test_newest_first_lists_threads_having_every_concept(ix):
+    ix.write([doc(1, "usdt transfer pending", created=datetime(2024, 1, 1)),
+              doc(2, "usdt only here", created=datetime(2024, 6, 1))])  # fmt: skip
+    assert threads(ix.search("usdt pending", sort="newest")) == [1]
+    assert set(threads(ix.search("usdt pending"))) == {1, 2}  # best first: partial too
+
+
+def test_spaced_pinyin_is_joined(ix):
+    ix.write([doc(1, "转账提示能量不足", title="能量不足"), doc(2, "the transfer is pending")])
+    assert threads(ix.search("nengliang buzu"))[0] == 1
+    page = ix.search("pending transfer")  # English words of the index stay English
+    assert threads(page)[0] == 2 and page.suggestion is None

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from forum import notifications, publications, search_outbox, threads, tickets
+from forum import notifications, publications, threads, tickets
 from forum.extensions import db
 from forum.models import AuditEntry, Notification, Role, SearchOutbox, Thread, TicketStatus
 from forum.posting import SecretRefused
+from forum.search import outbox as search_outbox
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 

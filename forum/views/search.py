@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import discovery, threads
@@ -78,3 +78,23 @@ def tickets():
     form, query = _query()
     results = discovery.search_tickets(current_user, query, page=page_arg())
     return render_template("search/tickets.html", results=results, page=results, form=form)
+
+
+@bp.get("/search/open/<id:search_id>/<id:thread_id>")
+def open_result(search_id: int, thread_id: int):
+    """A result link: note which result a search led to (analytics), then go to the thread."""
+    if not 0 < thread_id < 2**31:
+        abort(404)
+    discovery.open_result(current_user, search_id, thread_id)
+    post = request.args.get("p", type=int)
+    anchor = f"p{post}" if post and 0 < post < 2**31 else None
+    return redirect(url_for("threads.show", thread_id=thread_id, _anchor=anchor))
+
+
+@bp.get("/staff/search-analytics")
+@login_required
+def analytics():
+    g.private_page = True
+    weeks = request.args.get("weeks", 4, type=int)
+    weeks = weeks if weeks in (1, 4, 12) else 4
+    return render_template("staff/search_analytics.html", weeks=discovery.search_report(current_user, weeks), span=weeks)  # fmt: skip

@@ -36,7 +36,7 @@ def _category_choices(form) -> None:
 @login_required
 @per_account("FORUM_POST_RATE_LIMIT")
 def ask():
-    form = AskForm(category=request.args.get("category"))
+    form = AskForm(category=request.args.get("category"), title=request.args.get("title", "")[:200])
     _category_choices(form)
     if form.validate_on_submit():
         category = threads.get_category(form.category.data)

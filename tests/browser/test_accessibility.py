@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from forum import answers, search_outbox, tickets
+from forum import answers, tickets
 from forum.models import Role
+from forum.search import outbox as search_outbox
 from tests.browser.conftest import ui_login
 from tests.factories import default_categories, make_answer, make_thread, make_user
 

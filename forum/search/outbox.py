@@ -17,11 +17,11 @@ from flask import Flask, current_app, g
 from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from . import markup
-from .extensions import db
-from .models import Post, SearchOutbox, Thread, User, utcnow
-from .search import Changes, Doc, SearchIndex, get_index
-from .search_progress import OutboxProgress
+from .. import markup
+from ..extensions import db
+from ..models import Post, SearchOutbox, Thread, User, utcnow
+from .index import Changes, Doc, SearchIndex, get_index
+from .progress import OutboxProgress
 
 PUBLIC, PRIVATE = "public", "private"
 BATCH = 500

