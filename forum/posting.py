@@ -7,6 +7,7 @@ guards itself (a repeated submit must find the first one's committed post).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
