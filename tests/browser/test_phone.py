@@ -150,3 +150,32 @@ def test_the_phone_menu_opens_without_javascript(ctx, chromium, live_server):
         assert page.locator("input[type=search]").count() == 1  # one search box at home
     finally:
         context.close()
+
+
+def test_an_answer_typed_when_the_session_ended_comes_back_after_login(ctx, page):
+    from forum.extensions import db
+
+    cats = default_categories()
+    thread = make_thread(make_user(), cats[1], title="Transfer pending for three hours")
+    member = make_user("ph_lost")
+    ui_login(page, "ph_lost")
+    page.goto(f"/t/{thread.id}")
+    text = "Raise the fee in Settings, then try again."
+    page.locator("#reply-form textarea[name=body]").fill(text)
+    member.session_version = (member.session_version or 0) + 1  # logged out on another device
+    db.session.commit()
+    page.locator("#reply-form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" in url)
+    assert "Your session ended" in page.locator(".flashes").inner_text()
+    page.locator("#username").fill("ph_lost")
+    page.locator("#password").fill("correct horse battery")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/t/{thread.id}")
+    box = page.locator("#reply-form textarea[name=body]")
+    assert box.input_value() == text  # the draft came back, no 405
+    assert page.locator(".draft-note").is_visible()
+    page.locator("#reply-form button[type=submit]").click()
+    page.wait_for_url(f"**/t/{thread.id}#p*")
+    assert text in page.locator("section.answers").inner_text()
+    page.goto(f"/t/{thread.id}")
+    assert page.locator("#reply-form textarea[name=body]").input_value() == ""  # draft dropped
