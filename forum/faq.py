@@ -14,11 +14,17 @@ from .models import Category, Post, Thread
 FAQ_PER_CATEGORY = 5
 
 
+def _staff_only():
+    return select(Category.id).where(Category.staff_only.is_(True)).scalar_subquery()
+
+
 def announcements(limit: int = 5) -> list[Thread]:
-    """Pinned public threads of every category, newest first (home page and Latest)."""
+    """Pinned public threads of the staff-only (announcement) categories, newest first: shown
+    on the home page and Latest."""
     stmt = (
         select(Thread)
         .where(permissions.public_threads(), Thread.is_pinned.is_(True))
+        .where(Thread.category_id.in_(_staff_only()))
         .options(joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -27,8 +33,8 @@ def announcements(limit: int = 5) -> list[Thread]:
 
 
 def faq() -> list[tuple[Category, list[Thread]]]:
-    """Per category: what staff pinned, then the solved threads whose accepted answer has the
-    most votes. Staff curate it by pinning (and unpinning) threads."""
+    """Per category (announcements aside): what staff pinned, then the solved threads whose
+    accepted answer has the most votes. Staff curate it by pinning (and unpinning) threads."""
     accepted_votes = (
         select(Post.vote_count).where(Post.id == Thread.accepted_post_id).scalar_subquery()
     )
@@ -43,7 +49,7 @@ def faq() -> list[tuple[Category, list[Thread]]]:
     )  # fmt: skip
     ranked = (
         select(Thread.id, rank)
-        .where(permissions.public_threads())
+        .where(permissions.public_threads(), Thread.category_id.not_in(_staff_only()))
         .where(Thread.is_pinned.is_(True) | Thread.accepted_post_id.is_not(None))
         .subquery()
     )

@@ -58,6 +58,7 @@ def test_announcements_show_at_home_and_latest_and_invite_no_answers_when_locked
     b = login(make_user("ev_reader"))
     for url in ("/", "/latest"):
         assert "Maintenance on Friday night" in b.get(url).get_data(as_text=True)
+    assert "Maintenance on Friday night" not in b.get("/faq").get_data(as_text=True)
     html = b.get(f"/t/{ann.id}").get_data(as_text=True)
     assert "Help out below" not in html and "Reach the asker" not in html
     assert "Your answer" not in html
@@ -77,7 +78,8 @@ def test_faq_lists_pinned_and_most_helpful_solved_threads(ctx, client):
     assert "How to cancel a pending transfer" in html
     assert "Read this before updating the app" in html
     assert "Unsolved question about swaps" not in html
-    assert 'href="/faq"' in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/faq"' in home and 'class="announcements"' not in home  # not an announcement
     zh = client.get("/faq", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "常见问题" in zh
 

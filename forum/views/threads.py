@@ -190,8 +190,8 @@ def moderated_message(action: str, category) -> str:
     return {
         "lock": _("The thread is locked: nobody can reply until it is unlocked."),
         "unlock": _("The thread is unlocked: replies are open again."),
-        "pin": _("The thread is pinned: it shows on the home page, in Latest and first in "
-                 "its category."),
+        "pin": _("The thread is pinned: first in its category and in the FAQ; an announcement "
+                 "also shows on the home page and in Latest."),
         "unpin": _("The thread is no longer pinned."),
     }[action]  # fmt: skip
 
