@@ -240,9 +240,7 @@ def find_by_id(user_id: int) -> User | None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    permissions.require_visible(user is not None)
-    return user
+    return permissions.require_found(db.session.get(User, user_id))
 
 
 def operator_set_role(target: User, role: Role) -> None:

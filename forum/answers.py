@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, delete, false, func, select, true, update
+from sqlalchemy import CursorResult, Select, case, delete, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -88,8 +89,12 @@ def vote(actor: User, post: Post, *, up: bool = True) -> None:
             db.session.rollback()
             return
     else:
-        gone = db.session.execute(
-            delete(Vote).where(Vote.user_id == actor.id, Vote.post_id == post.id)
+        # A DELETE gives a CursorResult (which has rowcount); Session.execute is typed Result.
+        gone = cast(
+            CursorResult[Any],
+            db.session.execute(
+                delete(Vote).where(Vote.user_id == actor.id, Vote.post_id == post.id)
+            ),
         ).rowcount
         if not gone:
             return

@@ -152,7 +152,8 @@ def shown_with(owner_column, owner_ids: list[int], viewer) -> dict[int, list[Att
         if attachment.held and not (viewer.is_staff or viewer.id == attachment.uploader_id):
             continue
         owner = attachment.post_id if attachment.post_id is not None else attachment.note_id
-        found.setdefault(owner, []).append(attachment)
+        if owner is not None:  # always: owner_column matched one of owner_ids
+            found.setdefault(owner, []).append(attachment)
     return found
 
 

@@ -59,7 +59,8 @@ def line_chart(
 
     lines = []
     for n, (name, data) in enumerate(series, 1):
-        segments, current = [], []
+        segments: list[str] = []
+        current: list[str] = []
         dots = []
         for i, value in enumerate(data):
             if value is None:

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask, current_app
@@ -137,15 +138,23 @@ def ensure_categories() -> None:
 @forum.command("rerender")
 def rerender() -> None:
     """Rebuild every stored *_html from its Markdown source (after an allow-list change)."""
-    changed = 0
-    for model in (Post, TicketNote):
-        for item in db.session.scalars(select(model).execution_options(yield_per=500)):
-            html = markup.render(item.body_source)
-            if html != item.body_html:
-                item.body_html = html
-                changed += 1
+    changed = _rerendered(Post) + _rerendered(TicketNote)
     db.session.commit()
     click.echo(f"Re-rendered {changed} bodies.")
+
+
+_WithBody = TypeVar("_WithBody", Post, TicketNote)
+
+
+def _rerendered(model: type[_WithBody]) -> int:
+    """Re-render one table's bodies; how many changed (not committed)."""
+    changed = 0
+    for item in db.session.scalars(select(model).execution_options(yield_per=500)):
+        html = markup.render(item.body_source)
+        if html != item.body_html:
+            item.body_html = html
+            changed += 1
+    return changed
 
 
 @forum.command("reindex")
@@ -235,6 +244,8 @@ def backup(target: str | None) -> None:
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     raw, copy = engine.raw_connection(), sqlite3.connect(target)
     try:
+        if raw.driver_connection is None:  # only for a connection closed under us
+            raise click.ClickException("The database connection is closed; try again.")
         raw.driver_connection.backup(copy)
     finally:
         copy.close()

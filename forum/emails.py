@@ -94,7 +94,7 @@ def confirm_address(token: str) -> User:
     """Follow a confirmation link: the address becomes the account's verified address."""
     found = mail_tokens.read_verify_token(token)
     user = db.session.get(User, found[0]) if found else None
-    if user is None:
+    if found is None or user is None:
         raise DomainError(_l("This confirmation link is not valid or has expired."))
     address = found[1]
     taken = find_verified(address)
@@ -142,7 +142,12 @@ def user_for_reset(token: str) -> User:
     after about an hour."""
     found = mail_tokens.read_reset_token(token)
     user = db.session.get(User, found[0]) if found else None
-    if user is None or user.is_suspended or mail_tokens.password_fingerprint(user) != found[1]:
+    if (
+        found is None
+        or user is None
+        or user.is_suspended
+        or mail_tokens.password_fingerprint(user) != found[1]
+    ):
         raise DomainError(_l("This reset link is not valid any more. Please ask for a new one."))
     return user
 
@@ -179,9 +184,8 @@ def set_preferences(actor: User, modes: dict[str, str]) -> None:
 def unsubscribe(token: str) -> tuple[User, str]:
     """One-click unsubscribe from a link in an e-mail: that category (or the digest) is off."""
     found = mail_tokens.read_unsubscribe_token(token)
-    user = db.session.get(User, found[0]) if found else None
-    permissions.require_visible(user is not None)
-    user_id, category = found
+    user_id, category = permissions.require_found(found)
+    user = permissions.require_found(db.session.get(User, user_id))
     current = preferences(user)
     if category == "digest":
         targets = [c for c, mode in current.items() if mode == "daily"]

@@ -7,7 +7,7 @@ import uuid
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
+from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: WTForms 3.3, stubs are 3.2
     BooleanField,
     DateTimeLocalField,
     EmailField,

@@ -14,6 +14,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import pytesseract
 import zxingcpp
@@ -144,7 +145,7 @@ def read_text(
     if found and enough("\n".join(found)):
         return Reading("\n".join(found))
     page = _for_ocr(picture)
-    low, high = page.getextrema()
+    low, high = cast(tuple[float, float], page.getextrema())  # one band ("L"): (min, max)
     if high - low < 16:  # one flat colour: there is no text to read
         return Reading("\n".join(found))
     pytesseract.pytesseract.tesseract_cmd = command

@@ -106,6 +106,7 @@ def transport() -> Iterator[FileTransport | SMTPTransport]:
         return
     port, timeout = int(config["FORUM_MAIL_PORT"]), float(config["FORUM_MAIL_TIMEOUT"])
     security = config["FORUM_MAIL_SECURITY"]
+    smtp: smtplib.SMTP
     if security == "tls":
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from typing import TypeGuard
 
 from flask import current_app, g, render_template, url_for
 from flask_babel import force_locale, get_locale
@@ -82,7 +83,8 @@ def headline(note: Notification) -> str:
     """One line saying what happened, in the current language."""
     template = NOTIFICATIONS.get(note.kind, _l("Activity in “%(title)s”"))
     actor = note.actor.username if note.actor else _("someone")
-    return str(template) % {"actor": actor, "title": note.thread.title}
+    title = note.thread.title if note.thread else ""
+    return str(template) % {"actor": actor, "title": title}
 
 
 def compose(row: MailOutbox) -> EmailMessage | None:
@@ -134,7 +136,7 @@ def _to(user: User) -> str:
     return formataddr((user.username, user.email or ""))
 
 
-def _verified(user: User | None) -> bool:
+def _verified(user: User | None) -> TypeGuard[User]:
     return bool(user and user.email and user.email_verified_at)
 
 
@@ -259,6 +261,8 @@ def _reset(row: MailOutbox, user: User | None, _payload: dict) -> EmailMessage |
 
 
 def _verify(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage | None:
+    if user is None:  # queued for an account (emails.request_verification)
+        return None
     address = payload["address"]
     link = url_for("emails.verify", token=mail_tokens.verify_token(user, address), _external=True)
     subject = _("Confirm your e-mail address")
@@ -266,6 +270,8 @@ def _verify(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage |
 
 
 def _changed(row: MailOutbox, user: User | None, payload: dict) -> EmailMessage | None:
+    if user is None:  # queued for an account (emails.request_verification)
+        return None
     subject = _("Your e-mail address is being changed")
     return _message(
         formataddr((user.username, payload["old"])), subject, "changed",

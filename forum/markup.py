@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import bleach
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # re-exported; stubs omit it
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -295,7 +295,7 @@ def out_href(url: str) -> str:
     return f"{OUT_PATH}?u={quote(url, safe='')}"
 
 
-class _LinkRelFilter(Filter):  # type: ignore[misc]  # html5lib is untyped
+class _LinkRelFilter(Filter):
     """After sanitising: every <a> gets rel, class="ext" exactly when it leaves the site, and
     web links go through the interstitial (the href was checked by the sanitiser first)."""
 

@@ -70,13 +70,12 @@ def get_file(viewer, attachment_id: int, ext: str, *, thumb: bool = False) -> Fi
         .options(joinedload(Attachment.post).joinedload(Post.thread))
         .options(joinedload(Attachment.note).joinedload(TicketNote.thread))
     )
-    permissions.require_visible(
-        attachment is not None and permissions.can_view_attachment(viewer, attachment)
-    )
+    attachment = permissions.require_found(attachment)
+    permissions.require_visible(permissions.can_view_attachment(viewer, attachment))
     blob = attachment.thumb if thumb else attachment.blob
     permissions.require_visible(attachments.extension(blob) == ext)
-    owner = attachment.post.thread if attachment.post is not None else None
-    private = owner is None or owner.is_private or attachment.held or attachment.post.is_deleted
+    post = attachment.post  # a note's image (tickets) has none: private
+    private = post is None or post.thread.is_private or attachment.held or post.is_deleted
     return File(_bytes_of(blob), blob.mime, blob.sha256, private)
 
 
@@ -89,7 +88,7 @@ def _bytes_of(blob: MediaBlob) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    data = db.session.scalar(select(MediaBlob.data).where(MediaBlob.sha256 == blob.sha256))
+    data = db.session.scalars(select(MediaBlob.data).where(MediaBlob.sha256 == blob.sha256)).one()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder)
@@ -120,10 +119,8 @@ def release(actor: User, attachment_id: int) -> Attachment:
 
 
 def _for_staff(actor: User, attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id)
-    permissions.require_visible(
-        attachment is not None and permissions.can_view_attachment(actor, attachment)
-    )
+    attachment = permissions.require_found(db.session.get(Attachment, attachment_id))
+    permissions.require_visible(permissions.can_view_attachment(actor, attachment))
     permissions.require(permissions.can_remove_attachment(actor, attachment))
     return attachment
 

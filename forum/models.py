@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +23,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time, so mypy cannot use it as a base class;
+    # it subclasses our DeclarativeBase, whose typing is the same.
+    from .extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -75,7 +83,7 @@ class EscalationReason(StrEnum):
     OTHER = "other"
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,7 +146,7 @@ class User(db.Model):
         return f"<User {self.id} {self.username!r} {self.role}>"
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +167,7 @@ class Category(db.Model):
         return self.description_zh if locale.startswith("zh") else self.description_en
 
 
-class Thread(db.Model):
+class Thread(Model):
     __tablename__ = "threads"
     __table_args__ = (
         # Category pages: pinned first, then by last activity; the index serves the ORDER BY.
@@ -231,7 +239,7 @@ class Thread(db.Model):
         return self.accepted_post_id is not None
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_thread_created", "thread_id", "created_at"),
@@ -269,7 +277,7 @@ class Post(db.Model):
     edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
 
 
-class Vote(db.Model):
+class Vote(Model):
     __tablename__ = "votes"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -277,7 +285,7 @@ class Vote(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Ticket(db.Model):
+class Ticket(Model):
     """The private-support side of a thread whose is_private is set."""
 
     __tablename__ = "tickets"
@@ -300,7 +308,7 @@ class Ticket(db.Model):
     opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
 
 
-class TicketNote(db.Model):
+class TicketNote(Model):
     """Staff-only internal note on a ticket; never shown to the asker."""
 
     __tablename__ = "ticket_notes"
@@ -316,7 +324,7 @@ class TicketNote(db.Model):
     thread: Mapped[Thread] = relationship()
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,7 +338,7 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
 
@@ -347,7 +355,7 @@ class Notification(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(Model):
     """A change that the search indexes must apply; written in the same transaction."""
 
     __tablename__ = "search_outbox"
@@ -360,7 +368,7 @@ class SearchOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class SearchQuery(db.Model):
+class SearchQuery(Model):
     """One search for the staff analytics: the folded query, how many threads it found, and
     the first result opened. No user for anonymous visitors; never a query the guard refuses."""
 
@@ -383,7 +391,7 @@ class FlagReason(StrEnum):
     OTHER = "other"
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A member's report of a post for staff to look at."""
 
     __tablename__ = "flags"
@@ -403,7 +411,7 @@ class Flag(db.Model):
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
 
 
-class ThreadVisit(db.Model):
+class ThreadVisit(Model):
     """A logged-in member opened a thread (once per pair): "posts read" for trust levels."""
 
     __tablename__ = "thread_visits"
@@ -413,7 +421,7 @@ class ThreadVisit(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class SiteState(db.Model):
+class SiteState(Model):
     """One row: a version number bumped by every transaction that changes what public pages
     show, so a cached anonymous page is served only while nothing it shows has changed."""
 
@@ -423,7 +431,7 @@ class SiteState(db.Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class Rating(db.Model):
+class Rating(Model):
     """The asker's verdict on the help a thread got, on the seed document's dimensions (1-5
     each) plus whether the problem was really solved. One per thread: rated or dismissed."""
 
@@ -442,7 +450,7 @@ class Rating(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class RatingCredit(db.Model):
+class RatingCredit(Model):
     """A rating belongs to the people who helped: everyone but the asker who replied."""
 
     __tablename__ = "rating_credits"
@@ -451,7 +459,7 @@ class RatingCredit(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
-class MailOutbox(db.Model):
+class MailOutbox(Model):
     """An e-mail to send, written in the transaction of the event it reports (design rule 14).
     It holds what to send, not the text: the message is composed when it is sent (visibility
     re-checked then), and the row is deleted once delivered. `payload` is JSON, never secrets."""
@@ -479,7 +487,7 @@ class MailOutbox(db.Model):
     )
 
 
-class MailRequest(db.Model):
+class MailRequest(Model):
     """One request for a password-reset or verification e-mail, counted for rate limits that
     hold across processes and hosts (design rule 15). `client` is a hash, not the address."""
 
@@ -496,7 +504,7 @@ class MailRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class EmailPreference(db.Model):
+class EmailPreference(Model):
     """How a person wants e-mail about one kind of notification; no row means the default."""
 
     __tablename__ = "email_preferences"
@@ -506,7 +514,7 @@ class EmailPreference(db.Model):
     mode: Mapped[str] = mapped_column(String(12))  # "off", "immediately", "daily"
 
 
-class ThreadWatch(db.Model):
+class ThreadWatch(Model):
     """A person follows a thread: every new reply notifies them."""
 
     __tablename__ = "thread_watches"
@@ -516,7 +524,7 @@ class ThreadWatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One password or second-step attempt, kept a day: the log-in throttle counts these
     (in the database, so every worker and host sees the same counts)."""
 
@@ -536,7 +544,7 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that stands in for the authenticator app; stored hashed."""
 
     __tablename__ = "recovery_codes"
@@ -547,7 +555,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class MediaBlob(db.Model):
+class MediaBlob(Model):
     """A re-encoded image, stored once per content (SHA-256 of the stored bytes): every host
     reads it from the database, so several hosts need no shared disk (docs/deploy.md)."""
 
@@ -562,7 +570,7 @@ class MediaBlob(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """An image in a post or an internal note. Pending (neither set) until its form is sent;
     held images (OCR could not run) show only to the uploader and staff until released."""
 

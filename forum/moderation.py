@@ -107,6 +107,4 @@ def resolve(actor: User, report: Flag, *, remove: bool) -> int:
 
 
 def get_flag(flag_id: int) -> Flag:
-    report = db.session.get(Flag, flag_id)
-    permissions.require_visible(report is not None)
-    return report
+    return permissions.require_found(db.session.get(Flag, flag_id))

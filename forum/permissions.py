@@ -6,7 +6,7 @@ Private things answer 404 (require_visible), other refusals 403 (require).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_login import AnonymousUserMixin
@@ -51,6 +51,16 @@ def require_visible(allowed: bool) -> None:
     """Raise 404 unless allowed: the existence of private things is not revealed."""
     if not allowed:
         raise NotFound()
+
+
+_T = TypeVar("_T")
+
+
+def require_found(thing: _T | None) -> _T:
+    """The thing itself, or 404 when there is none (what callers get is not Optional)."""
+    if thing is None:
+        raise NotFound()
+    return thing
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .replies import after_reply
 def propose(actor: User, thread: Thread) -> None:
     """Staff ask the asker whether the ticket may become public; audited, nothing else changes."""
     permissions.require(permissions.can_make_public(actor, thread))
-    ticket = thread.ticket
+    ticket = permissions.require_found(thread.ticket)
     if ticket.publish_proposed_at is not None:
         raise DomainError(_l("The asker has already been asked."))
     ticket.publish_proposed_at = utcnow()
@@ -73,10 +73,11 @@ def consent(actor: User, thread: Thread, withdraw: Iterable[int] = ()) -> None:
         if post is None or post.author_id != actor.id or post.is_question:
             raise DomainError(_l("You can withdraw only your own replies."))
         soft_delete(post, actor)
-    proposer = thread.ticket.publish_proposed_by_id
+    ticket = permissions.require_found(thread.ticket)  # can_consent_publication: there is one
+    proposer = ticket.publish_proposed_by_id
     _clear(thread)
     thread.is_private = False
-    thread.ticket.status = TicketStatus.CLOSED
+    ticket.status = TicketStatus.CLOSED
     index_later("thread", thread.id)
     audit(actor, "make_public", thread, consent=True, withdrawn=withdrawn)
     notify(proposer, "publish_agreed", actor=actor, thread=thread)
@@ -86,7 +87,7 @@ def consent(actor: User, thread: Thread, withdraw: Iterable[int] = ()) -> None:
 def decline(actor: User, thread: Thread) -> None:
     """The asker says no: the ticket stays private and staff are told."""
     permissions.require_visible(permissions.can_consent_publication(actor, thread))
-    proposer = thread.ticket.publish_proposed_by_id
+    proposer = permissions.require_found(thread.ticket).publish_proposed_by_id
     _clear(thread)
     audit(actor, "publish_decline", thread)
     notify(proposer, "publish_declined", actor=actor, thread=thread)
@@ -127,5 +128,6 @@ def staff_answers(thread: Thread) -> list[Post]:
 
 
 def _clear(thread: Thread) -> None:
-    thread.ticket.publish_proposed_at = None
-    thread.ticket.publish_proposed_by_id = None
+    ticket = permissions.require_found(thread.ticket)
+    ticket.publish_proposed_at = None
+    ticket.publish_proposed_by_id = None

@@ -4,10 +4,12 @@ Imports permissions, posting, models."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, select
+from sqlalchemy import Row, false, func, select
 
 from . import permissions
 from .errors import DomainError
@@ -30,7 +32,7 @@ def invited(actor: User, thread: Thread) -> bool:
 def rate(
     actor: User,
     thread: Thread,
-    scores: dict[str, int | None],
+    scores: Mapping[str, int | None],
     *,
     solved: bool | None,
     comment: str = "",
@@ -93,7 +95,8 @@ class Averages:
 def averages_for(actor: User, helper: User) -> Averages:
     """A helper sees their own averages; staff see everyone's."""
     permissions.require(permissions.can_view_ratings_of(actor, helper))
-    row = db.session.execute(
+    # A count, then averages: Decimal on PostgreSQL, float on SQLite, None without ratings.
+    row: Row[int, Any, Any, Any, Any] = db.session.execute(
         select(
             func.count(Rating.id),
             func.avg(Rating.speed),

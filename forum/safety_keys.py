@@ -269,6 +269,7 @@ def _hex_verdicts(text: str, hexes: list[tuple[int, int, bool]]) -> Iterator[tup
     for start, end, prefixed in hexes:
         if start < prev_end:
             continue
+        verdict: str | None
         if _inside_url(text, start):
             verdict = "public"
         else:

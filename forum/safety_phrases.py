@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mnemonic import Mnemonic
 
@@ -129,8 +129,10 @@ def _valid_windows(indices: list[int]) -> list[tuple[int, int]]:
     return merged
 
 
-def _phrase_spans(tokens: list[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
-    """Spans of runs of >= 8 list words; tokens are (word index or -1, start, end).
+def _phrase_spans(
+    tokens: Sequence[tuple[int, int, int, *tuple[str, ...]]],
+) -> Iterator[tuple[int, int]]:
+    """Spans of runs of >= 8 list words; tokens are (word index or -1, start, end[, kind]).
 
     A run of 13 to 120 words is trimmed to its windows with a valid checksum, so that list
     words around a phrase ("… please help") stay; any rest of 8+ words is reported too. Longer
@@ -196,8 +198,10 @@ def phrase_spans(text: str, raw: bytes, ascii_only: bool) -> Iterator[tuple[int,
             run = _ZH_RUN.match(text, start)
             if run is None or run.end() - start not in _PHRASE_LENGTHS:
                 continue
-            chars = run.group()
+            phrase = run.group()
             for words in _ZH_LISTS:
-                if all(c in words for c in chars) and _bip39_checksum_ok([words[c] for c in chars]):
+                if all(c in words for c in phrase) and _bip39_checksum_ok(
+                    [words[c] for c in phrase]
+                ):
                     yield start, run.end()
                     break

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, false, func, select, true
+from sqlalchemy import Result, Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
@@ -63,14 +63,17 @@ def get_thread(actor: Actor, thread_id: int) -> Thread:
         .options(joinedload(Thread.category), joinedload(Thread.author))
         .options(joinedload(Thread.accepted_by))
     )
-    permissions.require_visible(thread is not None and permissions.can_view_thread(actor, thread))
+    thread = permissions.require_found(thread)
+    permissions.require_visible(permissions.can_view_thread(actor, thread))
     return thread
 
 
 def get_post(actor: Actor, post_id: int) -> Post:
     """A post the actor may see, or 404."""
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread)])
-    permissions.require_visible(post is not None and permissions.can_view_post(actor, post))
+    post = permissions.require_found(
+        db.session.get(Post, post_id, options=[joinedload(Post.thread)])
+    )
+    permissions.require_visible(permissions.can_view_post(actor, post))
     return post
 
 
@@ -125,7 +128,8 @@ def categories_with_counts() -> list[tuple[Category, int, int]]:
         .group_by(Thread.category_id)
         .subquery()
     )
-    rows = db.session.execute(
+    # The subquery's columns are untyped: say what each row holds.
+    rows: Result[Category, int | None, int | None] = db.session.execute(
         select(Category, counts.c.threads, counts.c.solved)
         .outerjoin(counts, counts.c.category_id == Category.id)
         .order_by(Category.position, Category.id)
@@ -139,16 +143,15 @@ def all_categories() -> list[Category]:
 
 def get_category(slug: str) -> Category:
     category = db.session.scalar(select(Category).where(Category.slug == slug))
-    permissions.require_visible(category is not None)
-    return category
+    return permissions.require_found(category)
 
 
 def question_of(thread: Thread) -> Post:
-    return db.session.scalar(
+    return db.session.scalars(
         select(Post)
         .where(Post.thread_id == thread.id, Post.is_question == true())
         .options(joinedload(Post.author), joinedload(Post.edited_by))
-    )
+    ).one()
 
 
 def accepted_answer(actor: Actor, thread: Thread) -> Post | None:

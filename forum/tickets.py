@@ -10,7 +10,7 @@ search hit is re-checked against the database anyway (design rules 6 and 7).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -120,9 +120,9 @@ def follow_up_privately(actor: User, thread: Thread, body: str, images: Sent | N
     ticket_thread = ask_privately(
         actor, thread.category, title=str(title)[:200], body=body, images=images
     )
-    return db.session.scalar(
+    return db.session.scalars(
         select(Post).where(Post.thread_id == ticket_thread.id, Post.is_question == true())
-    )
+    ).one()
 
 
 def open_for(
@@ -156,11 +156,11 @@ def update(
     *,
     status: str | None = None,
     priority: str | None = None,
-    assignee: User | str | None = "",
+    assignee: User | Literal[""] | None = "",
 ) -> None:
     """Change a ticket's status, priority or assignee (pass assignee=None to unassign)."""
     permissions.require(permissions.can_manage_ticket(actor, thread))
-    ticket = thread.ticket
+    ticket = permissions.require_found(thread.ticket)
     changes: dict[str, Any] = {}
     if status and status != ticket.status:
         ticket.status = TicketStatus(status)

@@ -1,7 +1,7 @@
 """Support quality over time, for staff: weekly series, per category and per helper, the
-threads behind a number and the daily digest. Every figure is defined once here, and a
-dashboard costs the same few queries whatever its date range. Read-only; imports
-permissions, models."""
+threads behind a number and the daily digest (on the site, and queued as e-mail). Every
+figure is defined once here; a dashboard costs the same few queries whatever its date range.
+Imports permissions, mail, models."""
 
 from __future__ import annotations
 
@@ -368,30 +368,26 @@ def digest(actor: User, limit: int = 20) -> Digest:
 
 
 def _summary(start: date, end: date) -> Figures:
-    total, weeks = Figures(), defaultdict(Figures)
-    chosen = Period(start, end)
+    total, weeks, chosen = Figures(), defaultdict[date, Figures](Figures), Period(start, end)
     _add_questions(chosen, None, total, weeks, defaultdict(Figures), defaultdict(Figures))
     _add_tickets(chosen, None, total, weeks, defaultdict(Figures))
     return total
 
 
 def _week_figures(f: Figures) -> dict[str, float | int | None]:
-    rate = f.resolution_rate
-    return {
-        "asked": f.asked, "answered": f.answered,
-        "first_response_hours": None if f.first_response_median is None else round(f.first_response_median, 1),
-        "resolution_percent": None if rate is None else round(rate * 100),
-        "tickets_opened": f.tickets_opened, "tickets_past_target": f.tickets_past_target,
-    }  # fmt: skip
+    hours, rate = f.first_response_median, f.resolution_rate
+    return {"asked": f.asked, "answered": f.answered, "tickets_opened": f.tickets_opened,
+            "first_response_hours": None if hours is None else round(hours, 1),
+            "resolution_percent": None if rate is None else round(rate * 100),
+            "tickets_past_target": f.tickets_past_target}  # fmt: skip
 
 
 def queue_staff_digests() -> int:
-    """Queue today's digest for every active staff member with a confirmed address; the
-    e-mail is composed when sent and only to someone still staff (mail_compose)."""
-    staff = db.session.scalars(
-        select(User).where(User.role.in_(["staff", "admin"]), User.is_suspended == false())
-        .where(User.email_verified_at.is_not(None))
-    ).all()  # fmt: skip
+    """Queue today's digest for every active staff member with a confirmed address (the
+    e-mail is composed when sent, and only for someone still staff)."""
+    staff = db.session.scalars(select(User).where(
+        User.role.in_(["staff", "admin"]), User.is_suspended == false(),
+        User.email_verified_at.is_not(None))).all()  # fmt: skip
     for user in staff:
         today = digest(user)
         mail.queue(

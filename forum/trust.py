@@ -45,8 +45,10 @@ def held_count(actor: Actor) -> int:
 
 def get_held(actor: User, post_id: int) -> Post:
     """A held post for a reviewer, or 404."""
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread)])
-    permissions.require_visible(post is not None and permissions.can_view_post(actor, post))
+    post = permissions.require_found(
+        db.session.get(Post, post_id, options=[joinedload(Post.thread)])
+    )
+    permissions.require_visible(permissions.can_view_post(actor, post))
     permissions.require(permissions.can_review(actor))
     if post.held_at is None or post.is_deleted:
         raise DomainError(_l("This post was already reviewed."))

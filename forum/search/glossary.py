@@ -4,6 +4,7 @@ its compiled form, the entry and group tokens added to the index. Imports analys
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class Glossary:
             self.add(group)
 
     @classmethod
-    def load(cls, *paths: str | Path | None) -> Glossary:
+    def load(cls, *paths: str | os.PathLike[str] | None) -> Glossary:
         """Read the shipped glossary and any extra files (later files add groups)."""
         gl = cls()
         for path in paths:
@@ -99,9 +100,9 @@ class CompiledGlossary:
         groups_of: dict[tuple[str, ...], list[int]] = {}
         for gi, group in enumerate(glossary.groups):
             for entry in group:
-                t = entry_terms(entry, mode)
-                if t:
-                    groups_of.setdefault(tuple(t), []).append(gi)
+                words = entry_terms(entry, mode)
+                if words:
+                    groups_of.setdefault(tuple(words), []).append(gi)
         for t, gis in groups_of.items():
             tokens = [f"~{gi}" for gi in dict.fromkeys(gis)]
             emit = ([entry_token(t)] if len(t) > 1 else []) + tokens

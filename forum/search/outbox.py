@@ -12,9 +12,10 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, current_app, g
-from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy import CursorResult, delete, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import markup
@@ -206,7 +207,11 @@ def drift() -> dict[str, dict[str, int]]:
 def prune(days: int = 7) -> int:
     """Delete outbox rows older than `days` (a host offline longer than that reindexes)."""
     cutoff = utcnow() - timedelta(days=days)
-    gone = db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at < cutoff))
+    # A DELETE gives a CursorResult (which has rowcount); Session.execute is typed Result.
+    gone = cast(
+        CursorResult[Any],
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.created_at < cutoff)),
+    )
     db.session.commit()
     return gone.rowcount or 0
 

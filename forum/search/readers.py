@@ -6,13 +6,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 
 class Lru:
     """A thread-safe least-recently-used map of a bounded size."""
 
     def __init__(self, size: int):
-        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
+        self.size, self.lock = size, threading.Lock()
+        self.data: OrderedDict[Any, Any] = OrderedDict()
 
     def get(self, key):
         """The cached value, or None."""

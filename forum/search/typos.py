@@ -51,12 +51,14 @@ def split_syllables(text: str) -> list[str] | None:
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
     for i in range(n):
-        if best[i] is None:
+        head = best[i]
+        if head is None:
             continue
         for j in range(i + 1, min(n, i + 6) + 1):
             piece = text[i:j]
-            if piece in syl and (best[j] is None or len(best[i]) + 1 < len(best[j])):
-                best[j] = [*best[i], piece]
+            known = best[j]
+            if piece in syl and (known is None or len(head) + 1 < len(known)):
+                best[j] = [*head, piece]
     return best[n]
 
 

@@ -98,7 +98,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(DomainError, domain_error)
     # Templates translate dozens of strings per page: look the catalogue up once per request.
-    app.jinja_env.install_gettext_callables(
+    # Added to the Environment at run time by the jinja2.ext.i18n extension Flask-Babel loads.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
@@ -218,7 +219,9 @@ class CleanRequest(Request):
 
 def clean_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Text taken from the URL path loses control characters too (PostgreSQL refuses NUL)."""
-    for name, value in (values or {}).items():
+    if values is None:
+        return
+    for name, value in values.items():
         if isinstance(value, str):
             values[name] = guard.clean(value)
 
@@ -375,8 +378,8 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 def page_url(page: int) -> str:
     """The current URL with another page number (other arguments kept)."""
-    args = {**request.view_args, **request.args.to_dict(), "page": page}
-    return url_for(request.endpoint, **args)
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint or "main.index", **args)
 
 
 def ago(moment: Any) -> str:

@@ -24,7 +24,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = accounts.register(
-                form.username.data, form.password.data,
+                form.username.data or "", form.password.data or "",
                 email=form.email.data, locale=str(get_locale()),
             )  # fmt: skip
         except DomainError as error:
@@ -43,10 +43,10 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        name = form.username.data
+        name = form.username.data or ""
         try:
             user = accounts.authenticate(
-                name, form.password.data, address=sessions.address(),
+                name, form.password.data or "", address=sessions.address(),
                 known_device=sessions.known_device(accounts.username_key(name)),
             )  # fmt: skip
         except DomainError as error:
@@ -74,7 +74,7 @@ def _logged_in(user, *, remember: bool):
 @bp.route("/login/code", methods=["GET", "POST"])
 @per_address("FORUM_LOGIN_RATE_LIMIT")
 def second_step():
-    pending = sessions.pending_second_step()
+    pending = sessions.pending_second_step() or {}
     user = accounts.find_by_id(pending["id"]) if pending else None
     if user is None or user.session_version != pending["version"] or user.is_suspended:
         flash(_("Please log in again."), "info")
@@ -82,9 +82,10 @@ def second_step():
     form = TwoFactorForm()
     if form.validate_on_submit():
         try:
-            ok = twofactor.verify(user, form.code.data, address=sessions.address())
+            ok = twofactor.verify(user, form.code.data or "", address=sessions.address())
         except DomainError as error:
-            ok = show_error(error, form)
+            show_error(error, form)
+            ok = False
         if ok:
             sessions.start(user, remember=pending["remember"])
             return redirect(pending["next"] or url_for("main.index"))

@@ -23,7 +23,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            emails.request_reset(form.identifier.data, request.remote_addr or "")
+            emails.request_reset(form.identifier.data or "", request.remote_addr or "")
         except emails.TooManyRequests as error:
             return render_template("emails/forgot.html", form=form, error=error.message), 429
         # The same words whether or not the account exists (no enumeration).
@@ -43,7 +43,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:  # the link was checked just above; accounts owns the password rules
-            accounts.operator_set_password(user, form.password.data, by="email")
+            accounts.operator_set_password(user, form.password.data or "", by="email")
         except DomainError as error:
             show_error(error, form)
         else:
@@ -101,7 +101,7 @@ def change_address():
     form = EmailAddressForm()
     if form.validate_on_submit():
         try:
-            emails.request_verification(user, form.email.data, password=form.password.data)
+            emails.request_verification(user, form.email.data or "", password=form.password.data)
         except DomainError as error:
             show_error(error, form)
         else:

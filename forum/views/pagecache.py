@@ -27,10 +27,10 @@ MAX_BYTES = 256 * 1024
 
 class _Pages:
     def __init__(self) -> None:
-        self.entries: OrderedDict[tuple, tuple[float, bytes, int, str]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[float, bytes, int, str | None]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[bytes, int, str] | None:
+    def get(self, key: tuple) -> tuple[bytes, int, str | None] | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or time.monotonic() - entry[0] > TTL_SECONDS:
@@ -38,7 +38,7 @@ class _Pages:
             self.entries.move_to_end(key)
             return entry[1:]
 
-    def put(self, key: tuple, body: bytes, status: int, mimetype: str) -> None:
+    def put(self, key: tuple, body: bytes, status: int, mimetype: str | None) -> None:
         with self.lock:
             self.entries[key] = (time.monotonic(), body, status, mimetype)
             self.entries.move_to_end(key)

@@ -61,7 +61,7 @@ def publish_answer(thread_id: int):
         post = threads.get_post(current_user, int(form.post.data))
         try:
             public = publications.publish_answer(current_user, thread, post,
-                                                 title=form.title.data, question=form.question.data)  # fmt: skip
+                                                 title=form.title.data or "", question=form.question.data or "")  # fmt: skip
         except DomainError as error:
             show_error(error, form)
         else:

@@ -61,7 +61,7 @@ def start(user: User, *, remember: bool) -> None:
         response.set_cookie(DEVICE_COOKIE, value, max_age=180 * 86400, httponly=True,
                             secure=secure, samesite="Lax")  # fmt: skip
         if remember:
-            stamp = TimestampSigner(current_app.secret_key, salt=REMEMBERED_AT).sign(key)
+            stamp = TimestampSigner(_secret_key(), salt=REMEMBERED_AT).sign(key)
             response.set_cookie(REMEMBERED_AT, stamp.decode(), max_age=_remember_seconds(),
                                 httponly=True, secure=secure, samesite="Lax")  # fmt: skip
         return response
@@ -149,7 +149,7 @@ def enforce() -> Any:
 def _restored_from_cookie(_app: Flask, user: User) -> None:
     """A "keep me logged in" cookie brought the user back: its log-in time is the original
     one, signed in a second cookie, so the 30-day limit holds on the server too."""
-    signer = TimestampSigner(current_app.secret_key, salt=REMEMBERED_AT)
+    signer = TimestampSigner(_secret_key(), salt=REMEMBERED_AT)
     try:
         value, at = signer.unsign(
             request.cookies.get(REMEMBERED_AT, ""),
@@ -158,7 +158,7 @@ def _restored_from_cookie(_app: Flask, user: User) -> None:
         )
     except (BadSignature, SignatureExpired):
         value, at = None, None
-    if value is None or value.decode() != user.username_key:
+    if value is None or at is None or value.decode() != user.username_key:
         logout_user()
         return
     now = time.time()
@@ -169,8 +169,16 @@ def _remember_seconds() -> int:
     return int(current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds())
 
 
+def _secret_key() -> str | bytes:
+    """The app's signing key (Flask types it Optional; config.finish always sets one)."""
+    key = current_app.secret_key
+    if key is None:
+        raise RuntimeError("SECRET_KEY is not set")
+    return key
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=DEVICE_COOKIE)
+    return URLSafeSerializer(_secret_key(), salt=DEVICE_COOKIE)
 
 
 def _known_devices() -> list[str]:

@@ -63,7 +63,7 @@ def _similar_first(form: AskForm) -> list:
     if form.checked_similar.data or form.private.data:
         return []
     form.checked_similar.data = "1"
-    return discovery.similar(current_user, form.title.data)
+    return discovery.similar(current_user, form.title.data or "")
 
 
 @bp.get("/t/<id:thread_id>")
@@ -107,9 +107,11 @@ def reply(thread_id: int):
         try:
             images = sent_images()
             if request.form.get("private") == "y" and not thread.is_private:
-                post = tickets.follow_up_privately(current_user, thread, form.body.data, images)
+                post = tickets.follow_up_privately(
+                    current_user, thread, form.body.data or "", images
+                )
             else:
-                post = threads.reply(current_user, thread, form.body.data,
+                post = threads.reply(current_user, thread, form.body.data or "",
                                      submission_key=form.submission_key.data, images=images,
                                      personal_ok=form.personal_ok.data == "1",
                                      key_choice=_key_choice())  # fmt: skip
@@ -131,7 +133,7 @@ def edit(post_id: int):
     if form.validate_on_submit():
         try:
             threads.edit_post(
-                current_user, post, form.body.data,
+                current_user, post, form.body.data or "",
                 title=form.title.data if post.is_question else None,
                 personal_ok=form.personal_ok.data == "1", key_choice=_key_choice(),
             )  # fmt: skip

@@ -67,7 +67,7 @@ def add_note(thread_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         try:
-            tickets.add_note(current_user, thread, form.note.data, sent_images())
+            tickets.add_note(current_user, thread, form.note.data or "", sent_images())
         except DomainError as error:
             show_error(error)
     flash_refusal(form)
@@ -102,14 +102,14 @@ def open_for():
     form = OpenTicketForm()
     form.category.choices = choices((c.slug, c.name_en) for c in threads.all_categories())
     if form.validate_on_submit():
-        member = accounts.find_by_name(form.username.data)
+        member = accounts.find_by_name(form.username.data or "")
         if member is None:
             form.username.errors = [_("No member with that name.")]
         else:
             try:
                 thread = tickets.open_for(
                     current_user, member, threads.get_category(form.category.data),
-                    title=form.title.data, body=form.body.data,
+                    title=form.title.data or "", body=form.body.data or "",
                     submission_key=form.submission_key.data,
                 )  # fmt: skip
             except DomainError as error:

@@ -30,7 +30,9 @@ def enrol():
     form = TwoFactorForm()
     if form.validate_on_submit():
         try:
-            codes = twofactor.confirm_enrolment(user, form.code.data, address=sessions.address())
+            codes = twofactor.confirm_enrolment(
+                user, form.code.data or "", address=sessions.address()
+            )
         except DomainError as error:
             show_error(error, form)
         else:
@@ -59,7 +61,9 @@ def reauth():
     form = ReauthForm()
     if form.validate_on_submit():
         try:
-            twofactor.reauthenticate(current_user, form.secret.data, address=sessions.address())
+            twofactor.reauthenticate(
+                current_user, form.secret.data or "", address=sessions.address()
+            )
         except DomainError as error:
             show_error(error, form)
         else:

@@ -100,7 +100,7 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current.data, form.password.data)
+            accounts.change_password(user, form.current.data or "", form.password.data or "")
         except DomainError as error:
             show_error(error, form)
         else:
