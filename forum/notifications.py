@@ -5,14 +5,26 @@ Notifications are written by events.notify inside other domain changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, cast
+
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from . import permissions
 from .extensions import db
 from .models import Notification, Post, Thread, User, utcnow
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """One line of the notifications page: a thread's newest notification and its counts."""
+
+    latest: Notification
+    count: int
+    unread: int
 
 
 def _mine(user: User):
@@ -47,8 +59,8 @@ def page_for(user: User, page: int) -> Pagination:
 
 
 def grouped_page(user: User, page: int) -> Pagination:
-    """A person's notifications, one row per thread (its newest), newest first. Each row's
-    `group_count` and `group_unread` say how many the thread has in all and unread."""
+    """A person's notifications, one NotificationGroup per thread (its newest notification,
+    how many the thread has and how many are unread), newest first."""
     latest = (
         _mine(user)
         .with_only_columns(func.max(Notification.id))
@@ -73,10 +85,13 @@ def grouped_page(user: User, page: int) -> Pagination:
         )
         .group_by(Notification.thread_id)
     )
-    by_thread = {thread_id: (total, total - read) for thread_id, total, read in counts}
-    for note in notes:
-        note.group_count, note.group_unread = by_thread.get(note.thread_id, (1, 0))
-    rows.items = list(notes)
+    by_thread: dict[int, tuple[int, int]] = {
+        row[0]: (row[1], row[1] - row[2]) for row in counts.all()
+    }
+    rows.items = [
+        NotificationGroup(n, *by_thread.get(n.thread_id or 0, (1, 0 if n.read_at else 1)))
+        for n in notes
+    ]
     return rows
 
 
@@ -84,13 +99,14 @@ def mark_thread_read(user: User, thread: Thread) -> None:
     """Opening a thread reads its notifications (one UPDATE, a commit only if any changed)."""
     if not user.is_authenticated:
         return
-    result = db.session.execute(
+    # An UPDATE gives a CursorResult (which has rowcount); Session.execute is typed Result.
+    stmt = (
         update(Notification)
         .where(Notification.user_id == user.id, Notification.thread_id == thread.id)
         .where(Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    if result.rowcount:
+    if cast(CursorResult[Any], db.session.execute(stmt)).rowcount:
         db.session.commit()
 
 

@@ -5,27 +5,20 @@ Only this package touches request, session, flash and current_user.
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, timedelta
 from enum import Enum
-from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
-from babel.dates import format_timedelta
 from flask import (
     Flask,
     Request,
     current_app,
     flash,
     g,
-    redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_babel import format_date, get_locale, get_translations, to_user_timezone
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -39,11 +32,12 @@ from .. import emails as emails_domain
 from .. import guard, metrics, notifications, permissions, trust
 from .. import threads as threads_domain
 from ..errors import DomainError
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
 from . import accesslog, labels, pagecache, sessions
-from .safe_next import safe_next
+from .lostwork import just_posted, too_many, unauthorized
+from .times import ago, until, when
 
 E = TypeVar("E", bound=Enum)
 
@@ -270,54 +264,6 @@ def http_error(error: HTTPException) -> Any:
     return render_template(f"errors/{template}.html", error=error), error.code
 
 
-def too_many(error: HTTPException) -> Any:
-    """A rate limit: say how long to wait and show a sent form again with its text (each value
-    with any wallet secret cut out, as the guard would), ready to send once the wait is over."""
-    limit = limiter.current_limit
-    wait = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
-    kept = []
-    if request.method == "POST":
-        for name, value in request.form.items(multi=True):
-            if name != "csrf_token":
-                refused = guard.refusal(value)
-                kept.append((name, refused[1] if refused else value))
-    context = {"error": error, "wait": wait, "kept": kept, "action": request.path}
-    return render_template("errors/429.html", **context), 429
-
-
-def unauthorized() -> Any:
-    """Not logged in (or the session ended). A GET goes to log in and comes back; a form sent
-    after the session ended comes back to the page of the form (never to a POST-only address,
-    which answered 405), where the browser's draft has kept the text."""
-    if request.method == "GET":
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    flash(_("Your session ended, so nothing was sent. Your text is kept on this device: log "
-            "in and send it again."), "warning")  # fmt: skip
-    return redirect(url_for("auth.login", next=form_page()))
-
-
-def form_page() -> str:
-    """The page a POST came from: the thread for a reply, else the same-site referrer."""
-    thread_id = (request.view_args or {}).get("thread_id")
-    if request.endpoint == "threads.reply" and thread_id:
-        return url_for("threads.show", thread_id=thread_id)
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
-        return url_for("main.index")
-    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return safe_next(path) or url_for("main.index")
-
-
-def mark_posted() -> None:
-    """After a successful post: the next page tells the browser to drop the sent draft."""
-    session["draft_sent"] = True
-
-
-def just_posted() -> bool:
-    """True once, on the page after a successful post (static/js/forum.js clears drafts)."""
-    return bool(session.pop("draft_sent", False))
-
-
 def csrf_error(error: CSRFError) -> Any:
     return render_template("errors/csrf.html", error=error), 400
 
@@ -380,51 +326,3 @@ def page_url(page: int) -> str:
     """The current URL with another page number (other arguments kept)."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
     return url_for(request.endpoint or "main.index", **args)
-
-
-def ago(moment: Any) -> str:
-    """ "3 hours ago" in the page's language; anything under a minute either way is "just now"
-    (never "in 0 seconds"), a later moment reads "in 2 hours". Babel's formatting is slow per
-    call and a thread page shows dozens of times, so the text is memoised per language and age."""
-    if moment is None:
-        return ""
-    seconds = (utcnow() - moment).total_seconds()
-    if abs(seconds) < 60:
-        return _("just now")
-    rounded = _round_age(abs(seconds))
-    return _relative(str(get_locale()), rounded if seconds > 0 else -rounded)
-
-
-def until(moment: Any) -> str:
-    """When a later moment comes, for expiries: "until 14:05" today, else with its date."""
-    if moment is None:
-        return ""
-    local = to_user_timezone(moment.replace(tzinfo=UTC))
-    today = to_user_timezone(utcnow().replace(tzinfo=UTC)).date()
-    if local.date() == today:
-        return _("until %(time)s", time=local.strftime("%H:%M"))
-    return _("until %(time)s", time=local.strftime("%Y-%m-%d %H:%M"))
-
-
-def _round_age(seconds: float) -> int:
-    # Finer than Babel shows at each scale (it rounds to the largest unit, threshold 0.9),
-    # never below a minute.
-    step = 60 if seconds < 86400 else 3600 if seconds < 86400 * 60 else 86400
-    return max(60, int(seconds // step * step))
-
-
-@lru_cache(maxsize=4096)
-def _relative(locale: str, seconds: int) -> str:
-    return format_timedelta(
-        timedelta(seconds=-seconds), add_direction=True, threshold=0.9, locale=locale
-    )
-
-
-def when(moment: Any, style: str = "short") -> str:
-    """An exact time in the viewer's time zone, e.g. for a tooltip ("2026-11-24 21:05")."""
-    if moment is None:
-        return ""
-    if style == "date":
-        return format_date(moment, "medium")
-    local = to_user_timezone(moment.replace(tzinfo=UTC))
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 from .. import answers, threads
 from ..answers import QueueView
 from ..errors import DomainError
-from . import enum_arg, int_arg, page_arg, show_error, until
+from . import enum_arg, int_arg, page_arg, show_error
 from .limits import per_account
 from .threads import post_url
+from .times import until
 
 bp = Blueprint("answers", __name__)
 

@@ -13,8 +13,9 @@ from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
-from . import enum_arg, mark_posted, page_arg, page_language, show_error
+from . import enum_arg, page_arg, page_language, show_error
 from .limits import per_account
+from .lostwork import mark_posted
 from .media import sent_images
 from .ratings import asker_context
 from .tickets import panel_context
