@@ -117,10 +117,36 @@ document.addEventListener("submit", (event) => {
       .filter((f) => f.name && f.name !== "csrf_token");
   }
 
+  // Never keep on the device what looks like a wallet secret (the server's guard decides on
+  // what is sent; this only stops a pasted phrase or key from lingering in localStorage).
+  const SECRET_LIKE = [
+    /(?:\b[a-z]{3,8}\b[\s,;.|"'`*\-\d]+){11,}\b[a-z]{3,8}\b/i,          // 12+ short words in a row
+    /(?:[\u4e00-\u9fff][\s,，、"'\d.]+){11,}[\u4e00-\u9fff]/,               // 12+ separated characters
+    /\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b/,                                  // WIF
+    /\b[xyztuv]prv[1-9A-HJ-NP-Za-km-z]{100,}/,                                   // extended private key
+    /(?:private ?key|私钥|密钥)[^\n]{0,40}(?:0x)?[0-9a-fA-F]{64}/i,             // a key named as one
+  ];
+
+  // Common English words that are not in the BIP-39 list: a run holding one is prose.
+  const PROSE = new Set(["the", "and", "for", "are", "not", "with", "was", "were", "your",
+    "from", "but", "has", "had", "how", "who", "why", "its", "did", "does", "our", "out",
+    "them", "their", "than", "been", "some", "after", "please", "thanks"]);
+
+  function secretLike(text) {
+    const [words, ...others] = SECRET_LIKE;
+    if (others.some((pattern) => pattern.test(text))) return true;
+    const runs = text.match(new RegExp(words.source, "gi")) || [];
+    return runs.some((run) => !run.toLowerCase().match(/[a-z]+/g).some((w) => PROSE.has(w)));
+  }
+
   function save(form, key) {
     const values = {};
     let any = false;
     for (const f of fields(form)) {
+      if (secretLike(f.value)) {
+        store.removeItem(key);
+        return;
+      }
       if (f.value.trim()) {
         values[f.name] = f.value;
         any = true;

@@ -179,3 +179,25 @@ def test_an_answer_typed_when_the_session_ended_comes_back_after_login(ctx, page
     assert text in page.locator("section.answers").inner_text()
     page.goto(f"/t/{thread.id}")
     assert page.locator("#reply-form textarea[name=body]").input_value() == ""  # draft dropped
+
+
+def test_a_pasted_recovery_phrase_is_never_kept_as_a_draft(ctx, page):
+    from mnemonic import Mnemonic
+
+    cats = default_categories()
+    thread = make_thread(make_user(), cats[1], title="Wallet empty after restoring")
+    make_user("ph_draft")
+    ui_login(page, "ph_draft")
+    page.goto(f"/t/{thread.id}")
+    box = page.locator("#reply-form textarea[name=body]")
+    box.fill("Is this a good answer to keep?")
+    box.dispatch_event("input")
+    page.wait_for_timeout(600)  # drafts are saved 300 ms after the last keystroke
+    kept = page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+    assert "good answer to keep" in kept  # an ordinary draft is kept
+    phrase = Mnemonic("english").to_mnemonic(bytes(range(16)))
+    box.fill(f"My words were:\n{phrase}")
+    box.dispatch_event("input")
+    page.wait_for_timeout(600)  # drafts are saved 300 ms after the last keystroke
+    kept = page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+    assert phrase.split()[3] not in kept and "good answer to keep" not in kept
