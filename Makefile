@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean
+.PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
 
 # Exact versions from requirements.lock (what the suite last passed with), then the project
 # itself without resolving again: a new release upstream cannot break a fresh checkout.
@@ -89,6 +89,17 @@ typecheck: setup
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --ignore-obsolete --no-wrap
+
+# `flask` commands need the virtualenv; these run them through it.
+# make flask CMD="forum search-check"   |   make user NAME=alice ROLE=staff   |   make reindex
+flask: setup
+	$(FLASK) $(CMD)
+
+user: setup
+	$(FLASK) forum create-user $(NAME) --role $(or $(ROLE),member)
+
+reindex: setup
+	$(FLASK) forum reindex
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

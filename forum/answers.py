@@ -28,6 +28,9 @@ class QueueView(StrEnum):
     STAFF = "staff"  # volunteers asked staff to look
 
 
+FEEDBACK_SLUG = "feedback"  # feature requests and suggestions (forum/categories.py)
+
+
 def accept(actor: User, post: Post) -> None:
     """Mark an answer as the thread's solution (replacing any earlier one); audited."""
     permissions.require_visible(permissions.can_view_post(actor, post))
@@ -160,8 +163,11 @@ def queue(
         stmt = stmt.where(Thread.needs_staff_at.is_not(None)).order_by(Thread.needs_staff_at)
     else:
         unanswered_first = case((Thread.reply_count == 0, 0), else_=1)
+        # Suggestions wait for product people, not for help: they go after the problems.
+        feedback = select(Category.id).where(Category.slug == FEEDBACK_SLUG).scalar_subquery()
+        problems_first = case((Thread.category_id == feedback, 1), else_=0)
         stmt = stmt.where(Thread.accepted_post_id.is_(None))
-        stmt = stmt.order_by(unanswered_first, Thread.created_at, Thread.id)
+        stmt = stmt.order_by(problems_first, unanswered_first, Thread.created_at, Thread.id)
     if category_id:
         stmt = stmt.where(Thread.category_id == category_id)
     if device_os:

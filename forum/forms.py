@@ -159,7 +159,9 @@ class AskForm(SubmissionForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(), Length(min=6, max=200)],
+        # The length that counts is checked by posting.check_title (Chinese characters count
+        # double), so a five-character Chinese title (闪退怎么办) is enough.
+        validators=[DataRequired(), Length(min=3, max=200)],
         description=_l("One sentence: what went wrong? e.g. “USDT transfer pending for 2 hours”"),
     )
     body = TextAreaField(

@@ -105,9 +105,9 @@ def posts_today(user: User) -> int:
     )
 
 
-def close_reports(actor: User, post: Post, outcome: str) -> None:
-    """Resolve a post's open reports ("dismissed" or "removed"); dismissed reports cost their
-    reporters trust, upheld ones the author: their levels are recomputed now."""
+def close_reports(actor: User, post: Post, outcome: str) -> int:
+    """Resolve a post's open reports ("dismissed" or "removed"), returning how many; dismissed
+    reports cost their reporters trust, upheld ones the author: their levels are recomputed."""
     now = utcnow()
     reporters = []
     for item in db.session.scalars(
@@ -118,3 +118,4 @@ def close_reports(actor: User, post: Post, outcome: str) -> None:
     db.session.flush()
     for person in [*reporters, post.author] if outcome == "dismissed" else [post.author]:
         refresh(person)
+    return len(reporters)

@@ -86,9 +86,9 @@ def open_flag_count(actor: User) -> int:
     return db.session.scalar(select(func.count(Flag.id)).where(Flag.resolved_at.is_(None))) or 0
 
 
-def resolve(actor: User, report: Flag, *, remove: bool) -> None:
-    """Close every open report of the post: dismiss them (a post the reports hid is public
-    again), or soft-delete the post; audited; reporters and author's trust follow."""
+def resolve(actor: User, report: Flag, *, remove: bool) -> int:
+    """Close every open report of the post (returns how many): dismiss them (a post the
+    reports hid is public again), or soft-delete the post; audited; trust follows."""
     permissions.require(permissions.can_moderate(actor))
     post = report.post
     if remove and not post.is_deleted:
@@ -100,9 +100,10 @@ def resolve(actor: User, report: Flag, *, remove: bool) -> None:
             release(post, post.author)
             post.review_outcome = "approved"
     outcome = "removed" if remove else "dismissed"
-    levels.close_reports(actor, post, outcome)
+    closed = levels.close_reports(actor, post, outcome)
     audit(actor, f"flag_{outcome}", post, thread=post.thread_id, reason=report.reason)
     db.session.commit()
+    return closed
 
 
 def get_flag(flag_id: int) -> Flag:

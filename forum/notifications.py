@@ -5,14 +5,26 @@ Notifications are written by events.notify inside other domain changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, cast
+
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from . import permissions
 from .extensions import db
 from .models import Notification, Post, Thread, User, utcnow
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """One line of the notifications page: a thread's newest notification and its counts."""
+
+    latest: Notification
+    count: int
+    unread: int
 
 
 def _mine(user: User):
@@ -44,6 +56,58 @@ def page_for(user: User, page: int) -> Pagination:
     )
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def grouped_page(user: User, page: int) -> Pagination:
+    """A person's notifications, one NotificationGroup per thread (its newest notification,
+    how many the thread has and how many are unread), newest first."""
+    latest = (
+        _mine(user)
+        .with_only_columns(func.max(Notification.id))
+        .group_by(Notification.thread_id)
+        .order_by(func.max(Notification.id).desc())
+    )
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    rows = db.paginate(latest, page=page, per_page=per_page, error_out=False)
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(list(rows.items)))
+        .options(joinedload(Notification.thread), joinedload(Notification.actor))
+        .order_by(Notification.id.desc())
+    ).all()
+    counts = db.session.execute(
+        _mine(user)
+        .where(Notification.thread_id.in_([n.thread_id for n in notes]))
+        .with_only_columns(
+            Notification.thread_id,
+            func.count(Notification.id),
+            func.count(Notification.read_at),
+        )
+        .group_by(Notification.thread_id)
+    )
+    by_thread: dict[int, tuple[int, int]] = {
+        row[0]: (row[1], row[1] - row[2]) for row in counts.all()
+    }
+    rows.items = [
+        NotificationGroup(n, *by_thread.get(n.thread_id or 0, (1, 0 if n.read_at else 1)))
+        for n in notes
+    ]
+    return rows
+
+
+def mark_thread_read(user: User, thread: Thread) -> None:
+    """Opening a thread reads its notifications (one UPDATE, a commit only if any changed)."""
+    if not user.is_authenticated:
+        return
+    # An UPDATE gives a CursorResult (which has rowcount); Session.execute is typed Result.
+    stmt = (
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.thread_id == thread.id)
+        .where(Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if cast(CursorResult[Any], db.session.execute(stmt)).rowcount:
+        db.session.commit()
 
 
 def unread_count(user: User) -> int:

@@ -5,14 +5,20 @@ Only this package touches request, session, flash and current_user.
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
 from enum import Enum
-from functools import lru_cache
 from typing import Any, TypeVar
 
-from babel.dates import format_timedelta
-from flask import Flask, Request, current_app, flash, g, render_template, request, url_for
-from flask_babel import format_date, get_locale, get_timezone, get_translations
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    flash,
+    g,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -30,6 +36,8 @@ from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..moderation import open_flag_count
 from . import accesslog, labels, pagecache, sessions
+from .lostwork import just_posted, too_many, unauthorized
+from .times import ago, until, when
 
 E = TypeVar("E", bound=Enum)
 
@@ -71,6 +79,7 @@ def register(app: Flask) -> None:
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    login_manager.unauthorized_handler(unauthorized)
     login_manager.user_loader(load_user)
     pagecache.install(app, select_locale)
     accesslog.install()
@@ -114,12 +123,15 @@ def register(app: Flask) -> None:
         expected_staff_wait=metrics.expected_staff_wait,
         held_posts=lambda: trust.held_count(current_user),
         trust_label=labels.trust_label,
+        audit_label=labels.audit_label,
+        audit_details=labels.audit_details,
         held_reasons=labels.held_reasons,
         image_url=media.image_url,
         pending_images=media.pending_images,
+        just_posted=just_posted,
     )
     app.jinja_env.filters.update(
-        ago=ago, when=when, duration=labels.duration, kind_label=labels.finding_label
+        ago=ago, until=until, when=when, duration=labels.duration, kind_label=labels.finding_label
     )
 
 
@@ -244,7 +256,9 @@ def http_error(error: HTTPException) -> Any:
         return _("Unknown host."), 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code >= 500:
         db.session.rollback()  # the page below must not trip over the failed transaction
-    template = {403: "403", 404: "404", 429: "429"}.get(error.code, "error")
+    if error.code == 429:
+        return too_many(error)
+    template = {403: "403", 404: "404"}.get(error.code, "error")
     if error.code >= 500:
         template = "500"
     return render_template(f"errors/{template}.html", error=error), error.code
@@ -312,41 +326,3 @@ def page_url(page: int) -> str:
     """The current URL with another page number (other arguments kept)."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
     return url_for(request.endpoint or "main.index", **args)
-
-
-def ago(moment: Any) -> str:
-    """ "3 hours ago" in the page's language. Babel's formatting is slow per call and a thread
-    page shows dozens of times, so the text is memoised per language and rounded age."""
-    if moment is None:
-        return ""
-    seconds = (utcnow() - moment).total_seconds()
-    if seconds < 45:
-        return _("just now")
-    if "forum_locale_name" not in g:
-        g.forum_locale_name = str(get_locale())
-    return _relative(g.forum_locale_name, _round_age(seconds))
-
-
-def _round_age(seconds: float) -> int:
-    # Finer than Babel shows at each scale (it rounds to the largest unit, threshold 0.9).
-    step = 60 if seconds < 86400 else 3600 if seconds < 86400 * 60 else 86400
-    return int(seconds // step * step)
-
-
-@lru_cache(maxsize=4096)
-def _relative(locale: str, seconds: int) -> str:
-    return format_timedelta(
-        timedelta(seconds=-seconds), add_direction=True, threshold=0.9, locale=locale
-    )
-
-
-def when(moment: Any, style: str = "short") -> str:
-    """An exact time in the viewer's time zone, e.g. for a tooltip ("2026-11-24 21:05")."""
-    if moment is None:
-        return ""
-    if style == "date":
-        return format_date(moment, "medium")
-    if "forum_zone" not in g:  # one time zone object per request (babel looks it up per call)
-        g.forum_zone = get_timezone()
-    local = moment.replace(tzinfo=UTC).astimezone(g.forum_zone)
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")

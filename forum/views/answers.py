@@ -12,6 +12,7 @@ from ..errors import DomainError
 from . import enum_arg, int_arg, page_arg, show_error
 from .limits import per_account
 from .threads import post_url
+from .times import until
 
 bp = Blueprint("answers", __name__)
 
@@ -64,8 +65,11 @@ def claim(thread_id: int):
     try:
         if request.form.get("action") == "release":
             answers.release(current_user, thread)
+            flash(_("You let it go: other volunteers may take it now."), "success")
         else:
             answers.claim(current_user, thread)
+            flash(_("You are on it (%(until)s). Other volunteers see that you are answering.",
+                    until=until(thread.claimed_until)), "success")  # fmt: skip
     except DomainError as error:
         show_error(error)
     return redirect(url_for("threads.show", thread_id=thread.id))

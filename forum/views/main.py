@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import accounts, metrics, threads
+from .. import accounts, faq, metrics, threads
 from ..extensions import csrf
 from ..threads import ListFilter
 from . import LANG_COOKIE, enum_arg, page_arg
@@ -20,6 +20,7 @@ def index():
         "main/index.html",
         categories=threads.categories_with_counts(),
         latest=threads.latest(15),
+        announcements=faq.announcements(),
     )
 
 
@@ -27,7 +28,14 @@ def index():
 def latest():
     filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
     page = threads.latest_page(page_arg(), filter_)
-    return render_template("main/latest.html", page=page, filter=filter_)
+    return render_template(
+        "main/latest.html", page=page, filter=filter_, announcements=faq.announcements()
+    )
+
+
+@bp.get("/faq")
+def faq_page():
+    return render_template("main/faq.html", sections=faq.faq())
 
 
 @bp.post("/lang")

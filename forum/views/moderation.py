@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import moderation, permissions, threads
@@ -42,6 +43,11 @@ def resolve(flag_id: int):
     if action not in ("remove", "dismiss"):  # a forged or stale form: say so, do nothing
         flash(_("Unknown moderation action."), "error")
         return redirect(url_for("moderation.reports"))
-    moderation.resolve(current_user, report, remove=action == "remove")
-    flash(_("The report is closed."), "success")
+    closed = moderation.resolve(current_user, report, remove=action == "remove")
+    message = (ngettext("The post is deleted; %(num)d report is closed.",
+                        "The post is deleted; %(num)d reports are closed.", closed)
+               if action == "remove" else
+               ngettext("%(num)d report is dismissed; the post stays.",
+                        "%(num)d reports are dismissed; the post stays.", closed))  # fmt: skip
+    flash(message, "success")
     return redirect(url_for("moderation.reports"))

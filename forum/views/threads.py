@@ -10,14 +10,25 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from .. import discovery, media, permissions, reading, rights, threads, tickets, trust
+from .. import (
+    discovery,
+    media,
+    notifications,
+    permissions,
+    reading,
+    rights,
+    threads,
+    tickets,
+    trust,
+)
 from ..attachments import SecretInImage
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
-from . import enum_arg, page_arg, show_error
+from . import enum_arg, page_arg, page_language, show_error
 from .limits import per_account
+from .lostwork import mark_posted
 from .media import sent_images
 from .ratings import asker_context
 from .tickets import panel_context
@@ -31,7 +42,8 @@ QUESTION_FIELDS = (
 def _category_choices(form) -> None:
     locale = str(get_locale())
     allowed = (c for c in threads.all_categories() if permissions.can_start_thread(current_user, c))
-    form.category.choices = choices((c.slug, c.name(locale)) for c in allowed)
+    named = [(c.slug, c.name(locale)) for c in allowed]
+    form.category.choices = choices([("", _("Choose a category…")), *named])
 
 
 @bp.route("/ask", methods=["GET", "POST"])
@@ -55,6 +67,7 @@ def ask():
         except DomainError as error:
             return _refused(error, form, "threads/ask.html")
         _tell_if_held(threads.question_of(thread))
+        mark_posted()
         return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template("threads/ask.html", form=form)
 
@@ -71,11 +84,10 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
+    _visited(thread)  # before the page: it marks the thread's notifications read
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     posts = reading.thread_posts(current_user, thread, page_arg(), order)
-    page = render_template("threads/show.html", **_show_context(thread, posts, order))
-    trust.note_visit(current_user, thread)  # after: its commit would expire what the page reads
-    return page
+    return render_template("threads/show.html", **_show_context(thread, posts, order))
 
 
 def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dict:
@@ -98,6 +110,12 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         **panel_context(thread),
         **asker_context(thread),
     )
+
+
+def _visited(thread) -> None:
+    """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
+    trust.note_visit(current_user, thread)
+    notifications.mark_thread_read(current_user, thread)
 
 
 ID = 2147483647  # a placeholder id, replaced in the link patterns below
@@ -179,6 +197,7 @@ def reply(thread_id: int):
         except DomainError as error:
             return _refused(error, form, "threads/reply.html", thread=thread)
         _tell_if_held(post)
+        mark_posted()
         return redirect(post_url(post))
     return render_template("threads/reply.html", form=form, thread=thread), 400
 
@@ -235,13 +254,27 @@ def moderate(thread_id: int):
     form = MoveForm()
     form.category.choices = choices((c.slug, c.slug) for c in threads.all_categories())
     category = threads.get_category(form.category.data) if form.validate_on_submit() else None
+    action = request.form.get("action", "")
     try:
-        threads.moderate(current_user, thread, request.form.get("action", ""), category)
+        threads.moderate(current_user, thread, action, category)
     except DomainError as error:
         show_error(error)
     else:
-        flash(_("Done."), "success")
+        flash(moderated_message(action, category), "success")
     return redirect(url_for("threads.show", thread_id=thread.id))
+
+
+def moderated_message(action: str, category) -> str:
+    """What a lock, unlock, pin, unpin or move just did, in words."""
+    if action == "move":
+        return _("The thread is moved to %(category)s.", category=category.name(page_language()))
+    return {
+        "lock": _("The thread is locked: nobody can reply until it is unlocked."),
+        "unlock": _("The thread is unlocked: replies are open again."),
+        "pin": _("The thread is pinned: first in its category and in the FAQ; an announcement "
+                 "also shows on the home page and in Latest."),
+        "unpin": _("The thread is no longer pinned."),
+    }[action]  # fmt: skip
 
 
 def _tell_if_held(post) -> None:

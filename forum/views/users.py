@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 
 from .. import accounts, metrics, notifications, permissions, ratings, threads, trust
@@ -15,6 +16,27 @@ from . import page_arg, show_error
 
 bp = Blueprint("users", __name__)
 TIMEZONES = sorted(tz for tz in available_timezones() if "/" in tz and not tz.startswith("Etc"))
+# Where most of the forum's members live, offered first by name (the browser's zone is
+# preselected by static/js/forum.js when none is saved).
+COMMON_ZONES = {
+    "Asia/Shanghai": _l("China (Beijing, Shanghai)"),
+    "Asia/Hong_Kong": _l("Hong Kong"),
+    "Asia/Taipei": _l("Taipei"),
+    "Asia/Singapore": _l("Singapore, Kuala Lumpur"),
+    "Asia/Tokyo": _l("Japan (Tokyo)"),
+    "Asia/Seoul": _l("Korea (Seoul)"),
+    "Asia/Bangkok": _l("Bangkok, Jakarta, Hanoi"),
+    "Asia/Kolkata": _l("India"),
+    "Asia/Dubai": _l("Dubai"),
+    "Europe/London": _l("London"),
+    "Europe/Berlin": _l("Central Europe (Berlin, Paris)"),
+    "Europe/Moscow": _l("Moscow"),
+    "America/New_York": _l("US Eastern (New York)"),
+    "America/Chicago": _l("US Central (Chicago)"),
+    "America/Los_Angeles": _l("US Pacific (Los Angeles)"),
+    "America/Sao_Paulo": _l("São Paulo"),
+    "Australia/Sydney": _l("Sydney"),
+}
 
 
 @bp.get("/u/<username>")
@@ -90,14 +112,16 @@ def change_password():
 
 def _profile_form(user) -> ProfileForm:
     form = ProfileForm(obj=user)
-    form.timezone.choices = choices([("", _("UTC (default)")), *((tz, tz) for tz in TIMEZONES)])
+    common = ((tz, f"{label} · {tz}") for tz, label in COMMON_ZONES.items())
+    others = ((tz, tz) for tz in TIMEZONES if tz not in COMMON_ZONES)
+    form.timezone.choices = choices([("", _("UTC (default)")), *common, *others])
     return form
 
 
 @bp.get("/notifications")
 @login_required
 def inbox():
-    page = notifications.page_for(current_user, page_arg())
+    page = notifications.grouped_page(current_user, page_arg())
     return render_template("users/notifications.html", page=page)
 
 

@@ -78,3 +78,161 @@ document.addEventListener("submit", (event) => {
   });
   if (title.value) lookup();
 })();
+
+// Drafts (forms marked data-draft): what is typed is kept on this device while typing and
+// put back on return (after a lost session, a closed tab, a rate limit). The page after a
+// successful post carries <meta name="forum-draft-sent">, which drops the sent draft. When the
+// guard refused a secret, the draft is replaced by the text shown (with the secret cut out).
+(function () {
+  let store = null;
+  let tab = null;
+  try {
+    store = window.localStorage;
+    tab = window.sessionStorage;
+    store.setItem("forum-draft-test", "1");
+    store.removeItem("forum-draft-test");
+  } catch (e) {
+    return;
+  }
+  const PREFIX = "forum-draft:";
+  const PENDING = "forum-draft-pending";
+  const MAX_AGE = 30 * 86400 * 1000;
+  if (document.querySelector('meta[name="forum-draft-sent"]')) {
+    const pending = tab.getItem(PENDING);
+    if (pending) store.removeItem(PREFIX + pending);
+    tab.removeItem(PENDING);
+  }
+  for (let i = store.length - 1; i >= 0; i--) {
+    const name = store.key(i);
+    if (!name || !name.startsWith(PREFIX)) continue;
+    try {
+      if (Date.now() - JSON.parse(store.getItem(name)).at > MAX_AGE) store.removeItem(name);
+    } catch (e) {
+      store.removeItem(name);
+    }
+  }
+
+  function fields(form) {
+    return Array.from(form.querySelectorAll("textarea, input[type=text]"))
+      .filter((f) => f.name && f.name !== "csrf_token");
+  }
+
+  // Never keep on the device what looks like a wallet secret (the server's guard decides on
+  // what is sent; this only stops a pasted phrase or key from lingering in localStorage).
+  const SECRET_LIKE = [
+    /(?:\b[a-z]{3,8}\b[\s,;.|"'`*\-\d]+){11,}\b[a-z]{3,8}\b/i,          // 12+ short words in a row
+    /(?:[\u4e00-\u9fff][\s,，、"'\d.]+){11,}[\u4e00-\u9fff]/,               // 12+ separated characters
+    /\b[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}\b/,                                  // WIF
+    /\b[xyztuv]prv[1-9A-HJ-NP-Za-km-z]{100,}/,                                   // extended private key
+    /(?:private ?key|私钥|密钥)[^\n]{0,40}(?:0x)?[0-9a-fA-F]{64}/i,             // a key named as one
+  ];
+
+  // Common English words that are not in the BIP-39 list: a run holding one is prose.
+  const PROSE = new Set(["the", "and", "for", "are", "not", "with", "was", "were", "your",
+    "from", "but", "has", "had", "how", "who", "why", "its", "did", "does", "our", "out",
+    "them", "their", "than", "been", "some", "after", "please", "thanks"]);
+
+  function secretLike(text) {
+    const [words, ...others] = SECRET_LIKE;
+    if (others.some((pattern) => pattern.test(text))) return true;
+    const runs = text.match(new RegExp(words.source, "gi")) || [];
+    return runs.some((run) => !run.toLowerCase().match(/[a-z]+/g).some((w) => PROSE.has(w)));
+  }
+
+  function save(form, key) {
+    const values = {};
+    let any = false;
+    for (const f of fields(form)) {
+      if (secretLike(f.value)) {
+        store.removeItem(key);
+        return;
+      }
+      if (f.value.trim()) {
+        values[f.name] = f.value;
+        any = true;
+      }
+    }
+    if (any) store.setItem(key, JSON.stringify({ values, at: Date.now() }));
+    else store.removeItem(key);
+  }
+
+  function restore(form, key) {
+    let saved = null;
+    try {
+      saved = JSON.parse(store.getItem(key) || "null");
+    } catch (e) {
+      saved = null;
+    }
+    if (!saved || !saved.values) return;
+    let restored = false;
+    for (const f of fields(form)) {
+      const value = saved.values[f.name];
+      if (value && !f.value.trim()) {
+        f.value = value;
+        restored = true;
+      }
+    }
+    if (!restored) return;
+    const note = document.createElement("p");
+    note.className = "draft-note";
+    note.setAttribute("role", "status");
+    note.textContent = form.getAttribute("data-draft-restored") + " ";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link";
+    discard.textContent = form.getAttribute("data-draft-discard");
+    discard.addEventListener("click", () => {
+      for (const f of fields(form)) if (saved.values[f.name] === f.value) f.value = "";
+      store.removeItem(key);
+      note.remove();
+    });
+    note.append(discard);
+    form.prepend(note);
+  }
+
+  for (const form of document.querySelectorAll("form[data-draft]")) {
+    const name = form.getAttribute("data-draft");
+    const key = PREFIX + name;
+    if (form.querySelector(".secret-warning") || document.getElementById("secret-warning")) {
+      save(form, key); // keep only what the page shows: the secret is cut out
+    } else {
+      restore(form, key);
+    }
+    let timer = null;
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => save(form, key), 300);
+    });
+    form.addEventListener("submit", () => {
+      save(form, key);
+      tab.setItem(PENDING, name);
+    });
+  }
+})();
+
+// Time zone (settings): with none saved, preselect the browser's own zone when it is offered.
+(function () {
+  const box = document.querySelector(".tz-detect");
+  const select = box && box.querySelector("select");
+  if (!select || select.value) return;
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (e) {
+    return;
+  }
+  if (!zone || !Array.from(select.options).some((o) => o.value === zone)) return;
+  select.value = zone;
+  const note = document.createElement("p");
+  note.className = "help";
+  note.setAttribute("role", "status");
+  note.textContent = box.getAttribute("data-tz-note");
+  box.append(note);
+})();
+
+// Code blocks that scroll sideways (long hashes) can be scrolled with the keyboard too.
+for (const block of document.querySelectorAll("pre")) {
+  if (block.scrollWidth > block.clientWidth && !block.hasAttribute("tabindex")) {
+    block.setAttribute("tabindex", "0");
+  }
+}

@@ -65,6 +65,7 @@ def test_without_javascript_similar_questions_show_on_a_preview_step(ctx, chromi
     try:
         ui_login(page, "no_js_asker")
         page.goto("/ask")
+        page.get_by_label("Category").select_option("transactions")  # the select asks first
         page.get_by_label("Title").fill("USDT 转账没有到账")
         page.get_by_label("Describe the problem").fill("两个小时了还没到账，请帮忙看看。")
         page.get_by_role("button", name="Post your question").click()

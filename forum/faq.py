@@ -1,0 +1,66 @@
+"""Announcements and the FAQ: read-only lists built from what staff pin and from the solved
+threads that helped most (answer votes) in each category. Imports permissions and models.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from . import permissions
+from .extensions import db
+from .models import Category, Post, Thread
+
+FAQ_PER_CATEGORY = 5
+
+
+def _staff_only():
+    return select(Category.id).where(Category.staff_only.is_(True)).scalar_subquery()
+
+
+def announcements(limit: int = 5) -> list[Thread]:
+    """Pinned public threads of the staff-only (announcement) categories, newest first: shown
+    on the home page and Latest."""
+    stmt = (
+        select(Thread)
+        .where(permissions.public_threads(), Thread.is_pinned.is_(True))
+        .where(Thread.category_id.in_(_staff_only()))
+        .options(joinedload(Thread.category))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def faq() -> list[tuple[Category, list[Thread]]]:
+    """Per category (announcements aside): what staff pinned, then the solved threads whose
+    accepted answer has the most votes. Staff curate it by pinning (and unpinning) threads."""
+    accepted_votes = (
+        select(Post.vote_count).where(Post.id == Thread.accepted_post_id).scalar_subquery()
+    )
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Thread.category_id,
+            order_by=(Thread.is_pinned.desc(), func.coalesce(accepted_votes, -1).desc(),
+                      Thread.id.desc()),
+        )
+        .label("rank")
+    )  # fmt: skip
+    ranked = (
+        select(Thread.id, rank)
+        .where(permissions.public_threads(), Thread.category_id.not_in(_staff_only()))
+        .where(Thread.is_pinned.is_(True) | Thread.accepted_post_id.is_not(None))
+        .subquery()
+    )
+    stmt = (
+        select(Thread)
+        .join(ranked, ranked.c.id == Thread.id)
+        .where((ranked.c.rank <= FAQ_PER_CATEGORY) | Thread.is_pinned.is_(True))
+        .order_by(Thread.category_id, ranked.c.rank)
+    )
+    by_category: dict[int, list[Thread]] = {}
+    for thread in db.session.scalars(stmt):
+        by_category.setdefault(thread.category_id, []).append(thread)
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
+    return [(c, by_category[c.id]) for c in categories if by_category.get(c.id)]
