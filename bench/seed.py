@@ -465,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import flask_migrate
 
-    from forum import accounts, categories, create_app, search_outbox
+    from forum import accounts, categories, category_counts, create_app, search_outbox
     from forum.extensions import db
     from forum.models import Category, Thread
 
@@ -516,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in data["threads"]:
             row["is_pinned"] = row["id"] in pin_ids
         write(db, data, timings)
+        with db.engine.begin() as conn:  # rows written with Core: set the kept counts
+            category_counts.recount(conn)
 
         start = time.perf_counter()
         counts = None if args.no_index else search_outbox.rebuild(procs=args.procs)

@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from common import (  # noqa: E402
     OUT,
     Server,
+    Session,
     arg_parser,
     forum_env,
     machine_note,
@@ -52,6 +53,7 @@ class Page:
     target: float | None  # minimum share of the ceiling's requests/s
     expect: str  # a string the page must contain (sanity check before loading it)
     server: str = "forum"
+    cookie: str = ""  # sent with every request (a member's session)
 
 
 @dataclass
@@ -80,13 +82,20 @@ def pick_pages(database_url: str) -> list[Page]:
             "SELECT id FROM threads WHERE NOT is_private AND NOT is_deleted "
             "AND reply_count BETWEEN 31 AND 60 AND accepted_post_id IS NOT NULL ORDER BY id LIMIT 1"
         ))  # fmt: skip
+        long_id, long_count = conn.execute(text(
+            "SELECT id, reply_count FROM threads WHERE NOT is_private AND NOT is_deleted "
+            "AND NOT is_held ORDER BY reply_count DESC, id LIMIT 1"
+        )).one()  # fmt: skip
     engine.dispose()
     if slug is None or thread_id is None:
         raise SystemExit("no data: run bench/seed.py first (same --database-url)")
+    last = max(1, -(-long_count // 30))
     return [
         Page("home", "/", None, 'class="thread-row'),
         Page(f"category /c/{slug}", f"/c/{slug}", 0.25, 'class="thread-row'),
         Page("thread, 30 answers", f"/t/{thread_id}", 0.25, 'class="post'),
+        Page(f"long thread, last page ({long_count} answers)",
+             f"/t/{long_id}?sort=oldest&page={last}", 0.25, 'class="post'),
         # Issue 9: the feed join once scanned every post per thread on SQLite (37 s at 4,000
         # threads); both feeds are loaded on both databases.
         Page("feed /feed.atom", "/feed.atom", None, "<entry>"),
@@ -106,10 +115,30 @@ def _ms(value: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
 
 
-def run_wrk(url: str, args) -> tuple[float, float, float, int, int]:
+def visitor_variants(pages: list[Page], forum: Server, username: str) -> list[Page]:
+    """Each page as a logged-in member (the headline: never cached), as an anonymous visitor
+    whose request bypasses the page cache (a cookie that is not a valid session, as a visitor
+    who once opened a form has), and as a plain anonymous visitor (a cache hit)."""
+    browser = Session(forum.base)
+    browser.login(username)
+    out = []
+    for page in pages:
+        if page.server != "forum" or "feed" in page.name:
+            out.append(page)
+            continue
+        out += [
+            replace(page, name=f"{page.name} [member]", cookie=browser.cookie),
+            replace(page, name=f"{page.name} [anonymous, uncached]", cookie="session=none"),
+            replace(page, name=f"{page.name} [anonymous, cached]"),
+        ]
+    return out
+
+
+def run_wrk(url: str, args, cookie: str = "") -> tuple[float, float, float, int, int]:
     """requests/s, p50 ms, p99 ms, requests, bad responses of one wrk run."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-           "--timeout", "10s", "--latency", url]  # fmt: skip
+           "--timeout", "10s", "--latency", *headers, url]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
@@ -154,16 +183,17 @@ def measure(pages: list[Page], servers: dict[str, Server], args) -> list[Result]
 
 def one(page: Page, servers: dict[str, Server], args) -> Result:
     url = servers[page.server].base + page.path
-    check = request("GET", url)
+    check = request("GET", url, cookie=page.cookie)
     if check.status != 200 or page.expect not in check.body:
         raise SystemExit(f"{page.name}: {url} answered {check.status} without {page.expect!r}")
+    headers = ["-H", f"Cookie: {page.cookie}"] if page.cookie else []
     if args.warmup:
-        subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.warmup}s", url],
-                       capture_output=True, check=True)  # fmt: skip
+        subprocess.run(["wrk", "-t1", f"-c{args.connections}", f"-d{args.warmup}s", *headers,
+                        url], capture_output=True, check=True)  # fmt: skip
         drain(servers[page.server])
-    rps, p50, p99, total, bad = run_wrk(url, args)
+    rps, p50, p99, total, bad = run_wrk(url, args, page.cookie)
     drain(servers[page.server])
-    print(f"  {page.name:<28} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
+    print(f"  {page.name:<50} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
     return Result(page.name, page.path, rps, p50, p99, total, bad, target=page.target)
 
 
@@ -178,6 +208,84 @@ def report(results: list[Result]) -> str:
                   "met"], rows) + (
         "\n* pages: of the mean of the ceiling runs just before and after; ceiling runs: of "
         "their overall mean")  # fmt: skip
+
+
+# --- in-process CPU per request -----------------------------------------------------------------
+
+
+def member_name(database_url: str) -> str:
+    """A seeded member who wrote something (the headline visitor: logged in, never cached)."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        name = conn.scalar(text(
+            "SELECT username FROM users WHERE role = 'member' AND NOT is_suspended "
+            "AND locale = 'en' ORDER BY id LIMIT 1"
+        ))  # fmt: skip
+    engine.dispose()
+    return name
+
+
+def _cpu_ms(client, path: str, n: int, rounds: int = 3, **kw) -> float:
+    """CPU ms per request, the best of a few rounds (a loaded machine only ever adds time)."""
+    for _ in range(max(5, n // 10)):  # warm: templates compiled, searchers open, pools filled
+        client.get(path, **kw)
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(n):
+            client.get(path, **kw)
+        best = min(best, (time.process_time() - start) / n * 1000)
+    return best
+
+
+def _login(client, username: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "username": username, "password": "bench-password"}
+    response = client.post("/login", data=data)
+    if response.status_code != 302:
+        raise SystemExit(f"in-process login as {username} failed: HTTP {response.status_code}")
+
+
+def in_process(pages: list[Page], args) -> list[list[str]]:
+    """Python CPU per request with the Flask test client, in this process, interleaved with
+    hello (bench/hello.py) so the figures share the machine's load: anonymous without the
+    page cache, a logged-in member, and an anonymous cache hit. PostgreSQL's own time is not
+    included (it is another process)."""
+    import os
+
+    os.environ.update(forum_env(args.database_url, args.instance, FORUM_SEARCH_POLL_SECONDS="0"))
+    import hello
+
+    from forum import create_app
+
+    app = create_app()
+    hello_client = hello.app.test_client()
+    anonymous, member = app.test_client(), app.test_client()
+    _login(member, member_name(args.database_url))
+    n = args.inproc_requests
+    rows, hellos = [], []
+    lang = {"headers": {"Accept-Language": "en"}}
+    for page in pages:
+        if page.server != "forum" or "feed" in page.name:
+            continue
+        hellos.append(_cpu_ms(hello_client, "/", n * 4))
+        app.config["FORUM_PAGE_CACHE"] = False
+        anon = _cpu_ms(anonymous, page.path, n, **lang)
+        mem = _cpu_ms(member, page.path, n, **lang)
+        app.config["FORUM_PAGE_CACHE"] = True
+        cached = _cpu_ms(anonymous, page.path, n * 4, **lang)
+        hellos.append(_cpu_ms(hello_client, "/", n * 4))
+        h = (hellos[-1] + hellos[-2]) / 2
+        rows.append([page.name, f"{mem:.2f}", f"{anon:.2f}", f"{cached:.2f}", f"{h:.3f}",
+                     f"{mem / h:.0f} / {anon / h:.0f} / {cached / h:.0f}"])  # fmt: skip
+        print(f"  in-process {page.name:<40} member {mem:6.2f} ms  anonymous {anon:6.2f} ms  "
+              f"cached {cached:5.2f} ms  (hello {h:.3f} ms)", flush=True)  # fmt: skip
+    return rows
+
+
+IN_PROCESS_HEADERS = ["page", "member ms", "anonymous ms", "cached ms", "hello ms",
+                      "in hellos (member / anon / cached)"]  # fmt: skip
 
 
 # --- in-process profile ------------------------------------------------------------------------
@@ -272,16 +380,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-sql", action="store_true", help="print each page's SQL (profile)")
     parser.add_argument("--no-page-cache", action="store_true",
                         help="turn off the anonymous page cache (FORUM_PAGE_CACHE=false)")  # fmt: skip
+    parser.add_argument("--in-process-only", action="store_true",
+                        help="only the in-process CPU table (no servers, no wrk)")  # fmt: skip
+    parser.add_argument("--inproc-requests", type=int, default=100,
+                        help="requests per page and visitor for the in-process table")  # fmt: skip
+    parser.add_argument("--no-member", action="store_true",
+                        help="under gunicorn, load the pages anonymously only (as before)")  # fmt: skip
     args = parser.parse_args(argv)
     require_loopback_database(args.database_url)
     args.instance = args.instance.resolve()
     if not (args.instance / "search").is_dir():
         raise SystemExit(f"no search index under {args.instance}: run bench/seed.py first")
-    if shutil.which("wrk") is None and not args.profile_only:
+    quick = args.profile_only or args.in_process_only
+    if shutil.which("wrk") is None and not quick:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     pages = pick_pages(args.database_url)
-
     if not args.profile_only:
+        rows = in_process(pages, args)
+        print()
+        print(table(IN_PROCESS_HEADERS, rows))
+    if not quick:
         OUT.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         print(machine_note())
@@ -296,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             forum.start("/healthz")
             hello.start("/")
+            if not args.no_member:
+                pages = visitor_variants(pages, forum, member_name(args.database_url))
             results = measure(pages, {"forum": forum, "hello": hello}, args)
         finally:
             forum.stop()

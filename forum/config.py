@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     # Cache whole public pages for anonymous visitors, keyed by the content version
     # (forum/views/pagecache.py); always fresh, so on by default.
     "FORUM_PAGE_CACHE": True,
+    # How stale a process's copy of the content version may get (ms): changes made by other
+    # workers or hosts show on cached pages within this bound (0: check on every hit).
+    "FORUM_PAGE_CACHE_RECHECK_MS": 250,
     "FORUM_THREADS_PER_PAGE": 25,
     "FORUM_POSTS_PER_PAGE": 30,
     "FORUM_CLAIM_MINUTES": 30,

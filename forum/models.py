@@ -159,6 +159,9 @@ class Category(Model):
     # Only staff may start threads here (announcements).
     staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Public threads (permissions.public_threads) and solved ones, kept by category_counts.py.
+    thread_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    solved_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def name(self, locale: str) -> str:
         return self.name_zh if locale.startswith("zh") else self.name_en

@@ -10,14 +10,14 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Result, Select, false, func, select, true
+from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import permissions
+from . import category_counts, permissions
 from .errors import DomainError
 from .events import audit, index_later
 from .extensions import db
-from .models import Category, Post, Thread, User, Vote
+from .models import Category, Post, Thread, User
 from .permissions import Actor
 from .posting import (
     Question,
@@ -54,6 +54,8 @@ class AnswerOrder(StrEnum):
 
 # --- reading -----------------------------------------------------------------------------------
 
+category_counts.install()  # every change to a thread keeps its category's counts (idempotent)
+
 
 def get_thread(actor: Actor, thread_id: int) -> Thread:
     """A thread the actor may see, or 404."""
@@ -85,17 +87,19 @@ def _listing(filter_: ListFilter) -> Select:
         stmt = stmt.where(Thread.accepted_post_id.is_(None))
     elif filter_ == ListFilter.UNANSWERED:
         stmt = stmt.where(Thread.reply_count == 0)
-    return stmt.options(joinedload(Thread.author))
+    return stmt.options(joinedload(Thread.author).load_only(User.username, User.role))
 
 
 def category_page(category: Category, page: int, filter_: ListFilter) -> Pagination:
-    """Public threads of a category by last activity (pinned first), paginated."""
+    """Public threads of a category by last activity (pinned first), paginated; the total comes
+    from the category's kept counts, not a COUNT over its threads."""
     stmt = (
         _listing(filter_)
         .where(Thread.category_id == category.id)
         .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
-    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+    counts = [(category.thread_count, category.solved_count)]
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
 
 
 def latest(limit: int) -> list[Thread]:
@@ -106,35 +110,38 @@ def latest(limit: int) -> list[Thread]:
 
 
 def latest_page(page: int, filter_: ListFilter) -> Pagination:
-    """Public threads of all categories by last activity, paginated."""
+    """Public threads of all categories by last activity, paginated (totals: kept counts)."""
     stmt = _listing(filter_).options(joinedload(Thread.category))
     stmt = stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"])
+    counts = db.session.execute(select(Category.thread_count, Category.solved_count)).all()
+    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
 
 
-def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+# "Unanswered" has no kept count: its pages are counted up to this many pages past the current
+# one (a bounded count), so the last page link may grow as one pages on.
+UNANSWERED_LOOKAHEAD = 10
+
+
+def _paginate(stmt: Select, page: int, per_page: int, counts=None, filter_=ListFilter.ALL):
+    """A page of `stmt`; its total from kept (thread, solved) counts per category if given."""
+    if counts is None:
+        return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    pages = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+    threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
+    if filter_ == ListFilter.UNANSWERED:
+        bound = stmt.order_by(None).with_only_columns(Thread.id)
+        bound = bound.limit(per_page * (page + UNANSWERED_LOOKAHEAD))
+        pages.total = db.session.scalar(select(func.count()).select_from(bound.subquery()))
+    else:
+        by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
+        pages.total = by_filter.get(filter_, threads)
+    return pages
 
 
 def categories_with_counts() -> list[tuple[Category, int, int]]:
-    """Every category in order, with its public thread count and solved count."""
-    counts = (
-        select(
-            Thread.category_id,
-            func.count(Thread.id).label("threads"),
-            func.count(Thread.accepted_post_id).label("solved"),
-        )
-        .where(permissions.public_threads())
-        .group_by(Thread.category_id)
-        .subquery()
-    )
-    # The subquery's columns are untyped: say what each row holds.
-    rows: Result[Category, int | None, int | None] = db.session.execute(
-        select(Category, counts.c.threads, counts.c.solved)
-        .outerjoin(counts, counts.c.category_id == Category.id)
-        .order_by(Category.position, Category.id)
-    )
-    return [(cat, threads or 0, solved or 0) for cat, threads, solved in rows]
+    """Every category in order, with its public thread count and solved count (kept counts)."""
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
+    return [(cat, cat.thread_count, cat.solved_count) for cat in categories]
 
 
 def all_categories() -> list[Category]:
@@ -182,16 +189,6 @@ def answers_page(actor: Actor, thread: Thread, page: int, order: AnswerOrder) ->
     else:
         stmt = stmt.order_by(Post.created_at, Post.id)
     return _paginate(stmt, page, current_app.config["FORUM_POSTS_PER_PAGE"])
-
-
-def voted_post_ids(actor: Actor, post_ids: list[int]) -> set[int]:
-    """Which of these posts the actor has up-voted (one query)."""
-    if not actor.is_authenticated or not post_ids:
-        return set()
-    rows = db.session.scalars(
-        select(Vote.post_id).where(Vote.user_id == actor.id, Vote.post_id.in_(post_ids))
-    )
-    return set(rows)
 
 
 def threads_by(author: User, page: int) -> Pagination:

@@ -15,7 +15,7 @@ FORUM = ROOT / "forum"
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
     "notifications", "discovery", "ratings", "trends", "emails", "inbound",
-    "twofactor", "publications", "trust", "media", "faq",
+    "twofactor", "publications", "trust", "media", "faq", "reading",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {
@@ -23,7 +23,8 @@ LOWER = {
     "markup", "contacts", "events", "posting", "models",
     "extensions", "errors", "config", "forms", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
-    "links", "levels", "screening", "replies", "images", "attachments",
+    "links", "levels", "screening", "replies", "images", "attachments", "rights",
+    "category_counts",
 }  # fmt: skip
 # plus the forum/search/ package (the Whoosh side and the outbox)
 # Entry points that may use everything.

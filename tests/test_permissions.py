@@ -403,3 +403,52 @@ IMAGE_TABLE = {
 @pytest.mark.parametrize(("name", "state", "who", "expected"), _cases(IMAGE_TABLE))
 def test_image_permissions(ctx, name, state, who, expected):
     assert P.PREDICATES[name](actor(who), image_in(state)) is expected
+
+
+# --- the thread page's rights, worked out once per page (forum/rights.py) -------------------------
+
+THREAD_RIGHTS = {
+    "reply": P.can_reply, "watch": P.can_watch, "accept": P.can_accept,
+    "confirm": P.can_confirm_solution, "claim": P.can_claim,
+    "flag_for_staff": P.can_flag_for_staff, "escalate": P.can_escalate,
+}  # fmt: skip
+POST_RIGHTS = {
+    "vote": P.can_vote, "accept": P.can_accept_post, "edit": P.can_edit_post,
+    "delete": P.can_delete_post, "flag": P.can_flag,
+}  # fmt: skip
+
+
+def _posts_of(thread: Thread) -> list[Post]:
+    """Every kind of post a thread page shows: each author, state, link and mark."""
+    posts, ids = [], iter(range(100, 1000))
+    for author in (ASKER, AUTHOR, MEMBER, VOLUNTEER, STAFF):
+        for question in (False, True):
+            for deleted, held, outbound in [(False, False, False), (True, False, False),
+                                            (False, True, False), (False, False, True)]:  # fmt: skip
+                post = Post(id=next(ids), author_id=IDS[author], is_question=question,
+                            is_deleted=deleted, has_outbound=outbound)  # fmt: skip
+                post.held_at = datetime(2026, 1, 1) if held else None
+                post.thread = thread
+                posts.append(post)
+    thread.accepted_post_id = posts[2].id if thread.accepted_post_id else None
+    thread.asker_confirmed_post_id = posts[6].id
+    return posts
+
+
+@pytest.mark.parametrize("state", [*STATES, "held_thread"])
+@pytest.mark.parametrize("who", ROLES)
+def test_thread_rights_are_the_predicates_evaluated_once(ctx, who, state):
+    from forum import rights
+
+    user, thread = actor(who), thread_in(state)
+    posts = _posts_of(thread)
+    page = rights.thread_rights(user, thread)
+    for name, predicate in THREAD_RIGHTS.items():
+        assert getattr(page, name) == predicate(user, thread), name
+    assert page.moderate == P.can_moderate(user)
+    for post in posts:
+        got = page.post(post)  # memoised per kind of post
+        for name, predicate in POST_RIGHTS.items():
+            assert getattr(got, name) == predicate(user, post), (name, post.id)
+        assert got.restore == (post.is_deleted and P.can_moderate(user))
+    assert len(page._kinds) < len(posts)  # the predicates ran per kind, not per post

@@ -5,6 +5,15 @@ an expiry: escalating a thread bumps the version in the escalation's own commit.
 
 Only GETs of public pages by visitors without a session or remember cookie are cached;
 entries also expire after a minute so relative times ("3 minutes ago") stay right.
+
+A hit makes no database round trip (issue 14): each process reads the content version at most
+once per FORUM_PAGE_CACHE_RECHECK_MS (default 250 ms) and at once after its own commits that
+bump it. So a change made in this process is seen by its next request, and a change made by
+another worker or host within that bound: for up to 250 ms after a commit elsewhere, this
+process may still serve the page as it was (also a thread just escalated to a private ticket).
+That is the staleness bound, chosen over LISTEN/NOTIFY (a listener thread and connection per
+worker, PostgreSQL only, and still asynchronous): the check costs one short query per process
+every 250 ms instead of one per hit. Set it to 0 to check on every hit, as before.
 """
 
 from __future__ import annotations
@@ -12,10 +21,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from itertools import chain
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from ..events import content_version
+from ..events import APP_SESSIONS, content_version
+from ..models import SiteState
 
 CACHEABLE = frozenset(
     {"main.index", "main.latest", "main.feed", "categories.show", "threads.show", "search.index"}
@@ -48,9 +61,53 @@ class _Pages:
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+        VERSION.forget()
+
+
+class _Version:
+    """This process's copy of the content version and when it was read (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+        self.read_at = float("-inf")
+
+    def current(self, max_age: float) -> int | None:
+        now = time.monotonic()
+        if now - self.read_at >= max_age:
+            self.value, self.read_at = content_version(), now
+        return self.value
+
+    def forget(self) -> None:
+        self.read_at = float("-inf")
 
 
 PAGES = _Pages()
+VERSION = _Version()
+
+
+@event.listens_for(APP_SESSIONS, "after_flush")
+def _note_version_row(session: Session, _context) -> None:
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(obj, SiteState) for obj in changed):
+        session.info["page_version_changed"] = True
+
+
+@event.listens_for(APP_SESSIONS, "do_orm_execute")
+def _note_version_bump(state) -> None:
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is SiteState:
+        state.session.info["page_version_changed"] = True
+
+
+@event.listens_for(APP_SESSIONS, "after_commit")
+def _reread_after_own_bump(session: Session) -> None:
+    if session.info.pop("page_version_changed", False):
+        VERSION.forget()
+
+
+@event.listens_for(APP_SESSIONS, "after_rollback")
+def _drop_note(session: Session) -> None:
+    session.info.pop("page_version_changed", None)
 
 
 def install(app: Flask, locale_of_request) -> None:
@@ -60,7 +117,7 @@ def install(app: Flask, locale_of_request) -> None:
     def _serve_cached():
         if not _cacheable():
             return None
-        version = content_version()
+        version = VERSION.current(current_app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
         if version is None:  # no version row: caching off
             return None
         # The host is part of the key although untrusted hosts are refused (TRUSTED_HOSTS) and

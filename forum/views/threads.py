@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
-from .. import discovery, media, notifications, permissions, threads, tickets, trust
+from .. import (
+    discovery,
+    media,
+    notifications,
+    permissions,
+    reading,
+    rights,
+    threads,
+    tickets,
+    trust,
+)
 from ..attachments import SecretInImage
 from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
@@ -71,22 +84,29 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
-    _visited(thread)
+    _visited(thread)  # before the page: it marks the thread's notifications read
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
-    answers = threads.answers_page(current_user, thread, page_arg(), order)
-    question = threads.question_of(thread)
-    accepted = threads.accepted_answer(current_user, thread)
-    shown = [p.id for p in (question, accepted, *answers.items) if p is not None]
-    return render_template(
-        "threads/show.html",
+    posts = reading.thread_posts(current_user, thread, page_arg(), order)
+    return render_template("threads/show.html", **_show_context(thread, posts, order))
+
+
+def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dict:
+    """What the thread page shows, worked out once: rows, rights, links (design.md rule 13)."""
+    shown = [
+        p.id for p in (posts.question, posts.accepted, *posts.answers.items) if p and p.has_images
+    ]
+    can_do = rights.thread_rights(current_user._get_current_object(), thread)
+    return dict(
         thread=thread,
-        question=question,
-        accepted=accepted,
-        answers=answers,
+        question=posts.question,
+        accepted=posts.accepted,
+        answers=posts.answers,
         images=media.for_posts(current_user, shown),
         order=order,
-        voted=threads.voted_post_ids(current_user, [p.id for p in answers.items]),
-        form=ReplyForm() if permissions.can_reply(current_user, thread) else None,
+        rights=can_do,
+        links=links(),
+        token=generate_csrf() if current_user.is_authenticated else "",  # no cookie for visitors
+        form=ReplyForm() if can_do.reply else None,
         **panel_context(thread),
         **asker_context(thread),
     )
@@ -96,6 +116,64 @@ def _visited(thread) -> None:
     """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
     trust.note_visit(current_user, thread)
     notifications.mark_thread_read(current_user, thread)
+
+
+ID = 2147483647  # a placeholder id, replaced in the link patterns below
+
+
+def _pattern(endpoint: str, name: str) -> str:
+    values: dict[str, Any] = {name: ID}
+    return url_for(endpoint, **values).replace(str(ID), "{}")
+
+
+class PostLinks:
+    """The links of a thread or list page, each built once per request with url_for and
+    filled in per post or row (url_for per post and link was a tenth of the page's time)."""
+
+    def __init__(self) -> None:
+        for name, endpoint in POST_LINKS.items():
+            setattr(self, name, _pattern(endpoint, "post_id"))
+        self.unaccept = _pattern("answers.unaccept", "thread_id")
+        self.thread = _pattern("threads.show", "thread_id")
+        self._user = url_for("users.profile", username="-")[:-1]
+        self._converter = current_app.url_map.converters["default"](current_app.url_map)
+        self._users: dict[str, str] = {}
+
+    def user(self, username: str) -> str:
+        link = self._users.get(username)
+        if link is None:
+            link = self._users[username] = self._user + self._converter.to_url(username)
+        return link
+
+
+POST_LINKS = {
+    "edit": "threads.edit",
+    "delete": "threads.delete",
+    "report": "moderation.report",
+    "restore": "threads.restore",
+    "vote": "answers.vote",
+    "accept": "answers.accept",
+    "confirm": "answers.confirm",
+}
+
+
+def links() -> PostLinks:
+    """This request's link patterns (made on first use)."""
+    if "forum_links" not in g:
+        g.forum_links = PostLinks()
+    return g.forum_links
+
+
+@bp.app_template_global()
+def thread_url(thread_id: int) -> str:
+    """url_for("threads.show", thread_id=...), cheaply (list pages show dozens)."""
+    return links().thread.format(thread_id)
+
+
+@bp.app_template_global()
+def user_url(username: str) -> str:
+    """url_for("users.profile", username=...), cheaply."""
+    return links().user(username)
 
 
 @bp.post("/t/<id:thread_id>/reply")
