@@ -1,13 +1,9 @@
-"""Tables and relationships only: no commits, no permission decisions. Imports extensions.
-
-Times are naive UTC (`utcnow()`), the same on SQLite and PostgreSQL.
-"""
+"""The forum's own tables: people, categories, threads, posts, tickets, notes, audit,
+notifications, reports, visits and the search outbox. Imports extensions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -16,71 +12,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-
-if TYPE_CHECKING:
-    # Flask-SQLAlchemy builds db.Model at run time, so mypy cannot use it as a base class;
-    # it subclasses our DeclarativeBase, whose typing is the same.
-    from .extensions import Base as Model
-else:
-    Model = db.Model
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Role(StrEnum):
-    MEMBER = "member"
-    VOLUNTEER = "volunteer"
-    STAFF = "staff"
-    ADMIN = "admin"
-
-
-ROLE_RANK = {Role.MEMBER: 0, Role.VOLUNTEER: 1, Role.STAFF: 2, Role.ADMIN: 3}
-
-
-class DeviceOS(StrEnum):
-    ANDROID = "android"
-    IOS = "ios"
-    WINDOWS = "windows"
-    MACOS = "macos"
-    LINUX = "linux"
-    BROWSER = "browser"
-    OTHER = "other"
-
-
-class ContactPref(StrEnum):
-    FORUM = "forum"  # answer here in the thread
-    NOTIFICATION = "notify"  # answer here and notify me on the forum
-    PRIVATE = "private"  # staff may move this to a private ticket if needed
-
-
-class TicketStatus(StrEnum):
-    OPEN = "open"
-    WAITING = "waiting"  # waiting for the asker
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class TicketPriority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class EscalationReason(StrEnum):
-    ACCOUNT_DATA = "account_data"
-    IDENTITY = "identity"
-    LOST_FUNDS = "lost_funds"
-    OTHER = "other"
+from .base import (
+    ROLE_RANK,
+    EscalationReason,
+    Model,
+    Role,
+    TicketPriority,
+    TicketStatus,
+    utcnow,
+)
 
 
 class User(Model):
@@ -371,29 +316,6 @@ class SearchOutbox(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class SearchQuery(Model):
-    """One search for the staff analytics: the folded query, how many threads it found, and
-    the first result opened. No user for anonymous visitors; never a query the guard refuses."""
-
-    __tablename__ = "search_queries"
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    query: Mapped[str] = mapped_column(String(200))
-    results: Mapped[int] = mapped_column(Integer)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    opened_thread_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-class FlagReason(StrEnum):
-    SCAM = "scam"  # asks for secrets, fake support, phishing link
-    SPAM = "spam"
-    ABUSE = "abuse"
-    OTHER = "other"
-
-
 class Flag(Model):
     """A member's report of a post for staff to look at."""
 
@@ -432,171 +354,3 @@ class SiteState(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_version: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-class Rating(Model):
-    """The asker's verdict on the help a thread got, on the seed document's dimensions (1-5
-    each) plus whether the problem was really solved. One per thread: rated or dismissed."""
-
-    __tablename__ = "ratings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), unique=True)
-    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    speed: Mapped[int | None] = mapped_column(Integer)
-    professionalism: Mapped[int | None] = mapped_column(Integer)
-    patience: Mapped[int | None] = mapped_column(Integer)
-    solved: Mapped[bool | None] = mapped_column(Boolean)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    # The asker closed the invitation without rating: never asked again for this thread.
-    dismissed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-class RatingCredit(Model):
-    """A rating belongs to the people who helped: everyone but the asker who replied."""
-
-    __tablename__ = "rating_credits"
-
-    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
-
-
-class MailOutbox(Model):
-    """An e-mail to send, written in the transaction of the event it reports (design rule 14).
-    It holds what to send, not the text: the message is composed when it is sent (visibility
-    re-checked then), and the row is deleted once delivered. `payload` is JSON, never secrets."""
-
-    __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_due", "due_at", "id"),)
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    kind: Mapped[str] = mapped_column(String(24))
-    user_id: Mapped[int | None] = mapped_column(Integer)
-    notification_id: Mapped[int | None] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # Row claiming: a sender sets its token and a lease; only the holder sends and deletes.
-    claimed_by: Mapped[str | None] = mapped_column(String(32))
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(String(200))
-
-    notification: Mapped[Notification | None] = relationship(
-        primaryjoin="foreign(MailOutbox.notification_id) == Notification.id"
-    )
-
-
-class MailRequest(Model):
-    """One request for a password-reset or verification e-mail, counted for rate limits that
-    hold across processes and hosts (design rule 15). `client` is a hash, not the address."""
-
-    __tablename__ = "mail_requests"
-    __table_args__ = (
-        Index("ix_mail_requests_user", "kind", "user_id", "created_at"),
-        Index("ix_mail_requests_client", "kind", "client", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))
-    user_id: Mapped[int | None] = mapped_column(Integer)
-    client: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class EmailPreference(Model):
-    """How a person wants e-mail about one kind of notification; no row means the default."""
-
-    __tablename__ = "email_preferences"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    category: Mapped[str] = mapped_column(String(16), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(12))  # "off", "immediately", "daily"
-
-
-class ThreadWatch(Model):
-    """A person follows a thread: every new reply notifies them."""
-
-    __tablename__ = "thread_watches"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class LoginAttempt(Model):
-    """One password or second-step attempt, kept a day: the log-in throttle counts these
-    (in the database, so every worker and host sees the same counts)."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_account", "kind", "account_key", "created_at"),
-        Index("ix_login_attempts_address", "kind", "address", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    kind: Mapped[str] = mapped_column(String(8))  # "password" or "totp"
-    account_key: Mapped[str] = mapped_column(String(64))  # username_key as typed
-    address: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class RecoveryCode(Model):
-    """A one-time code that stands in for the authenticator app; stored hashed."""
-
-    __tablename__ = "recovery_codes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-class MediaBlob(Model):
-    """A re-encoded image, stored once per content (SHA-256 of the stored bytes): every host
-    reads it from the database, so several hosts need no shared disk (docs/deploy.md)."""
-
-    __tablename__ = "media_blobs"
-
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to serve
-    mime: Mapped[str] = mapped_column(String(16))  # image/png, image/jpeg or image/webp
-    size: Mapped[int] = mapped_column(Integer)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Attachment(Model):
-    """An image in a post or an internal note. Pending (neither set) until its form is sent;
-    held images (OCR could not run) show only to the uploader and staff until released."""
-
-    __tablename__ = "attachments"
-    __table_args__ = (Index("ix_attachments_post", "post_id", "position"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
-    note_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_notes.id"), index=True)
-    blob_sha256: Mapped[str] = mapped_column(ForeignKey("media_blobs.sha256"), index=True)
-    thumb_sha256: Mapped[str] = mapped_column(ForeignKey("media_blobs.sha256"), index=True)
-    alt: Mapped[str] = mapped_column(String(200), default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    # Kinds of personal data the guard read in the picture (comma-separated, never the text):
-    # a public post needs the author's "post it anyway".
-    personal_kinds: Mapped[str] = mapped_column(String(100), default="")
-    held: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    blob: Mapped[MediaBlob] = relationship(foreign_keys=[blob_sha256])
-    thumb: Mapped[MediaBlob] = relationship(foreign_keys=[thumb_sha256])
-    post: Mapped[Post | None] = relationship()
-    note: Mapped[TicketNote | None] = relationship()

@@ -1,66 +1,30 @@
-"""THE permission policy: every "who may" is a predicate here, plus the visibility filters.
-
-Predicates are pure functions of (actor, object); they read models and app settings only.
-Private things answer 404 (require_visible), other refusals 403 (require).
-"""
+"""Reading and writing: threads, posts, images, solutions, votes and the volunteer queue,
+and the visibility filters lists and search use."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from flask import current_app
-from flask_login import AnonymousUserMixin
 from sqlalchemy import ColumnElement, and_, false, or_, true
-from werkzeug.exceptions import Forbidden, NotFound
 
-from .models import ROLE_RANK, Attachment, Category, Post, Role, Thread, TicketStatus, User
+from ..models import Attachment, Category, Post, Thread, TicketStatus
+from .base import (
+    Actor,
+    _active,
+    _is_asker,
+    _is_author,
+)
 
-
-class Anonymous(AnonymousUserMixin):
-    """A visitor who is not logged in: reads public things, changes nothing."""
-
-    id = None
-    role = None
-    rank = -1
-    is_staff = False
-    is_volunteer = False
-    is_admin = False
-    is_suspended = False
-    username = ""
-    trust_level = 0
+# --- who reads what only staff and reviewers see ------------------------------------------
 
 
-Actor = User | Anonymous
+def can_review(user: Actor) -> bool:
+    """Volunteers and staff work the review queue of held posts (and see held posts)."""
+    return _active(user) and user.is_volunteer
 
 
-def _active(user: Actor) -> bool:
-    return bool(user.is_authenticated) and not user.is_suspended
-
-
-def _is_asker(user: Actor, thread: Thread) -> bool:
-    return user.is_authenticated and thread.author_id == user.id
-
-
-def require(allowed: bool) -> None:
-    """Raise 403 unless allowed (for things the actor can already see)."""
-    if not allowed:
-        raise Forbidden()
-
-
-def require_visible(allowed: bool) -> None:
-    """Raise 404 unless allowed: the existence of private things is not revealed."""
-    if not allowed:
-        raise NotFound()
-
-
-_T = TypeVar("_T")
-
-
-def require_found(thing: _T | None) -> _T:
-    """The thing itself, or 404 when there is none (what callers get is not Optional)."""
-    if thing is None:
-        raise NotFound()
-    return thing
+def can_view_notes(user: Actor, thread: Thread) -> bool:
+    """Internal notes are for staff only; the asker never sees them."""
+    return user.is_staff and thread.is_private
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -86,10 +50,6 @@ def can_view_post(user: Actor, post: Post) -> bool:
     if post.held_at is not None and not (can_review(user) or _is_author(user, post)):
         return False
     return can_view_thread(user, post.thread)
-
-
-def _is_author(user: Actor, post: Post) -> bool:
-    return user.is_authenticated and post.author_id == user.id
 
 
 def public_threads() -> ColumnElement[bool]:
@@ -298,152 +258,3 @@ def can_claim(user: Actor, thread: Thread) -> bool:
 def can_flag_for_staff(user: Actor, thread: Thread) -> bool:
     """Volunteers ask staff to look at a public thread (they cannot see tickets)."""
     return can_work_queue(user) and not thread.is_private and not thread.is_deleted
-
-
-# --- trust and review -------------------------------------------------------------------------
-
-
-def can_review(user: Actor) -> bool:
-    """Volunteers and staff work the review queue of held posts (and see held posts)."""
-    return _active(user) and user.is_volunteer
-
-
-def can_post_unreviewed(user: Actor) -> bool:
-    """Members of trust level 1 and up, volunteers and staff post links and contacts without
-    review; a new member's (level 0) are held until a reviewer approves them."""
-    return _active(user) and (user.is_volunteer or user.trust_level >= 1)
-
-
-def can_hide_by_report(user: Actor) -> bool:
-    """One scam report by a volunteer or staff hides a post at once, pending review."""
-    return can_review(user)
-
-
-def can_report_count(user: Actor) -> bool:
-    """Scam reports by members of trust level 1 and up count toward hiding a post."""
-    return _active(user) and (user.is_volunteer or user.trust_level >= 1)
-
-
-def can_set_trust(actor: Actor, target: User) -> bool:
-    """Staff set the trust level of members and volunteers (not of staff, not their own)."""
-    return _active(actor) and actor.is_staff and actor.id != target.id and not target.is_staff
-
-
-# --- tickets -----------------------------------------------------------------------------------
-
-
-def can_escalate(user: Actor, thread: Thread) -> bool:
-    """Staff escalate any public thread to a private ticket; askers their own."""
-    if not _active(user) or thread.is_private or thread.is_deleted:
-        return False
-    return user.is_staff or _is_asker(user, thread)
-
-
-def can_open_private_question(user: Actor) -> bool:
-    """Any member may start a question privately with staff ("this involves my account")."""
-    return _active(user)
-
-
-def can_manage_ticket(user: Actor, thread: Thread) -> bool:
-    """Staff set status, assignee and priority and write internal notes on tickets."""
-    return _active(user) and user.is_staff and thread.is_private and not thread.is_deleted
-
-
-def can_view_notes(user: Actor, thread: Thread) -> bool:
-    """Internal notes are for staff only; the asker never sees them."""
-    return user.is_staff and thread.is_private
-
-
-def can_make_public(user: Actor, thread: Thread) -> bool:
-    """Staff propose returning a ticket to public, or publish only their own answer."""
-    return can_manage_ticket(user, thread)
-
-
-def can_rate(user: Actor, thread: Thread) -> bool:
-    """The asker rates the help once their question is solved or their ticket resolved."""
-    if not _active(user) or not _is_asker(user, thread) or thread.is_deleted:
-        return False
-    if thread.is_private:
-        ticket = thread.ticket
-        return ticket is not None and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-    return thread.accepted_post_id is not None or thread.asker_confirmed_at is not None
-
-
-def can_consent_publication(user: Actor, thread: Thread) -> bool:
-    """Only the asker agrees to (or declines) a proposal to make their ticket public."""
-    ticket = thread.ticket
-    return (
-        _active(user)
-        and _is_asker(user, thread)
-        and thread.is_private
-        and ticket is not None
-        and ticket.publish_proposed_at is not None
-    )
-
-
-def can_search_private(user: Actor) -> bool:
-    """Only staff search the private ticket index."""
-    return _active(user) and user.is_staff
-
-
-# --- people and settings -----------------------------------------------------------------------
-
-
-def can_edit_profile(user: Actor, target: User) -> bool:
-    """People edit their own profile; admins anyone's."""
-    return _active(user) and (user.id == target.id or user.is_admin)
-
-
-def can_change_role(actor: Actor, target: User, role: str) -> bool:
-    """Admins set any role but their own; staff move members to volunteer and back."""
-    if not _active(actor) or actor.id == target.id or role not in ROLE_RANK:
-        return False
-    if actor.is_admin:
-        return True
-    volunteer_moves = {Role.MEMBER, Role.VOLUNTEER}
-    return actor.is_staff and target.role in volunteer_moves and role in volunteer_moves
-
-
-def can_suspend(actor: Actor, target: User) -> bool:
-    """Staff suspend people of a lower role than their own."""
-    return _active(actor) and actor.is_staff and actor.id != target.id and target.rank < actor.rank
-
-
-def can_reset_two_factor(actor: Actor, target: User) -> bool:
-    """Admins turn off someone else's two-factor authentication (a lost phone)."""
-    return _active(actor) and actor.is_admin and actor.id != target.id
-
-
-def can_list_users(user: Actor) -> bool:
-    """Staff see the member list (to promote volunteers); admins change any role."""
-    return _active(user) and user.is_staff
-
-
-def can_manage_categories(user: Actor) -> bool:
-    """Admins create, edit and reorder categories."""
-    return _active(user) and user.is_admin
-
-
-def can_view_audit(user: Actor) -> bool:
-    """Staff read the audit log."""
-    return _active(user) and user.is_staff
-
-
-def can_view_metrics(user: Actor) -> bool:
-    """Staff see support-quality figures."""
-    return _active(user) and user.is_staff
-
-
-def can_view_ratings_of(user: Actor, helper: User) -> bool:
-    """A helper sees their own satisfaction ratings; staff see everyone's."""
-    return _active(user) and (user.is_staff or user.id == helper.id)
-
-
-def role_choices(actor: Actor, target: User) -> list[str]:
-    """The roles this actor may give this person (for the form)."""
-    return [r.value for r in Role if r != target.role and can_change_role(actor, target, r)]
-
-
-PREDICATES: dict[str, Any] = {
-    name: fn for name, fn in globals().items() if name.startswith("can_") and callable(fn)
-}
