@@ -279,3 +279,28 @@ def test_the_interstitial_shows_the_real_domain(client):
     assert "official site" in official
     assert client.get("/out?u=javascript%3Aalert(1)").status_code == 404
     assert client.get("/out").status_code == 404
+
+
+def test_held_and_hidden_posts_stay_out_of_the_search_index(scene):
+    """A held post is never indexed, not even when its thread is indexed again; a post hidden
+    by reports leaves the index; approval brings it back."""
+    thread, volunteer, staff = scene["thread"], scene["volunteer"], scene["staff"]
+    public = search_outbox.index(search_outbox.PUBLIC)
+    search_outbox.sync()
+    assert public.search("quokka_recovery").total == 0
+    answer = make_answer(thread, make_user("kind_helper"), "Raise the energy limit: zebrafeeplan.")
+    search_outbox.sync()
+    assert public.search("zebrafeeplan").total == 1
+    threads.move(staff, thread, make_category())  # the whole thread is indexed again
+    search_outbox.sync()
+    assert public.search("quokka_recovery").total == 0
+    moderation.flag(volunteer, answer, "scam", "")  # one report by a volunteer hides it
+    search_outbox.sync()
+    assert public.search("zebrafeeplan").total == 0
+    trust_domain.approve(staff, db.session.get(Post, answer.id))
+    search_outbox.sync()
+    assert public.search("zebrafeeplan").total == 1
+    search_outbox.rebuild(procs=1)
+    assert public.search("quokka_recovery").total == 0
+    report = search_outbox.drift()["public"]
+    assert (report["missing"], report["extra"]) == (0, 0)

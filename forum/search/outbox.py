@@ -39,8 +39,9 @@ def index(name: str = PUBLIC) -> SearchIndex:
 
 
 def belongs(thread: Thread, name: str) -> bool:
-    """Which index may hold a thread: public threads the public one, tickets the private one."""
-    if thread.is_deleted:
+    """Which index may hold a thread: public threads the public one, tickets the private one;
+    none holds a deleted thread or one whose question waits for review."""
+    if thread.is_deleted or thread.is_held:
         return False
     return thread.is_private == (name == PRIVATE)
 
@@ -75,7 +76,7 @@ def _changes_for(rows: list[SearchOutbox], name: str) -> Changes:
     for post in posts:
         if post.thread_id in thread_ids:
             continue  # the whole thread is refreshed below
-        if belongs(post.thread, name) and not post.is_deleted:
+        if belongs(post.thread, name) and not post.is_deleted and post.held_at is None:
             changes.upserts.append(_doc(post.thread, post, post.author.username))
         else:
             changes.delete_post_ids.add(post.id)
@@ -92,7 +93,7 @@ def _thread_docs(thread_id: int, name: str) -> list[Doc]:
     rows = db.session.execute(
         select(Post, User.username)
         .join(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread_id, Post.is_deleted == false())
+        .where(Post.thread_id == thread_id, Post.is_deleted == false(), Post.held_at.is_(None))
     )
     return [_doc(thread, post, username) for post, username in rows]
 
@@ -173,6 +174,7 @@ def _all_docs(name: str) -> Iterator[Doc]:
         .join(Thread, Thread.id == Post.thread_id)
         .join(User, User.id == Post.author_id)
         .where(Post.is_deleted == false(), Thread.is_deleted == false())
+        .where(Post.held_at.is_(None), Thread.is_held == false())
         .where(Thread.is_private.is_(name == PRIVATE))
         .order_by(Post.id)
         .execution_options(yield_per=2000)
@@ -191,6 +193,7 @@ def drift() -> dict[str, dict[str, int]]:
                 select(Post.id)
                 .join(Thread, Thread.id == Post.thread_id)
                 .where(Post.is_deleted == false(), Thread.is_deleted == false())
+                .where(Post.held_at.is_(None), Thread.is_held == false())
                 .where(Thread.is_private.is_(name == PRIVATE))
             )
         )
