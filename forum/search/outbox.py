@@ -243,7 +243,7 @@ def _apply_quietly() -> None:
         db.session.rollback()
 
 
-_POLLERS: dict[int, threading.Event] = {}
+_POLLERS: dict[int, tuple[threading.Event, threading.Thread]] = {}
 _POLLERS_LOCK = threading.Lock()
 
 
@@ -253,19 +253,24 @@ def _start_poller(app: Flask, interval: float) -> None:
     with _POLLERS_LOCK:
         if id(app) in _POLLERS:
             return
-        stop = _POLLERS[id(app)] = threading.Event()
+        stop = threading.Event()
 
-    def run() -> None:
-        while not stop.wait(interval):
-            with app.app_context():
-                _apply_quietly()
+        def run() -> None:
+            while not stop.wait(interval):
+                with app.app_context():
+                    _apply_quietly()
 
-    threading.Thread(target=run, name="search-outbox", daemon=True).start()
+        poller = threading.Thread(target=run, name="search-outbox", daemon=True)
+        _POLLERS[id(app)] = (stop, poller)
+    poller.start()
 
 
 def stop_poller(app: Flask) -> None:
-    """Stop this app's poller thread (tests, shutdown)."""
+    """Stop this app's poller thread and wait for it (tests, shutdown): a poll still running
+    would hand its connection back to a pool the caller is about to dispose of."""
     with _POLLERS_LOCK:
-        stop = _POLLERS.pop(id(app), None)
-    if stop is not None:
+        found = _POLLERS.pop(id(app), None)
+    if found is not None:
+        stop, poller = found
         stop.set()
+        poller.join(timeout=30)
