@@ -9,9 +9,10 @@ reports count), 2 member, 3 trusted (staff-set; volunteers and staff always are)
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
@@ -89,12 +90,13 @@ def refresh(user: User) -> int:
     return level
 
 
-def note_visit(user: User, thread_id: int) -> None:
-    """Remember that a member opened a thread (once per pair; a no-op when already known)."""
+def note_visit(user: User, thread_id: int) -> bool:
+    """Remember that a member opened a thread (once per pair); True when this visit is new."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(ThreadVisit).values(user_id=user.id, thread_id=thread_id, created_at=utcnow())
-    db.session.execute(stmt.on_conflict_do_nothing())
+    # An INSERT gives a CursorResult (which has rowcount); Session.execute is typed Result.
+    return bool(cast(CursorResult[Any], db.session.execute(stmt.on_conflict_do_nothing())).rowcount)
 
 
 def posts_today(user: User) -> int:

@@ -115,5 +115,5 @@ def note_visit(actor: Actor, thread: Thread) -> None:
         return
     if thread.is_private or thread.author_id == actor.id:
         return
-    levels.note_visit(actor, thread.id)
-    db.session.commit()
+    if levels.note_visit(actor, thread.id):  # a repeat visit writes nothing, commits nothing
+        db.session.commit()
