@@ -9,12 +9,12 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
 
-# Exact versions from requirements.lock (what the suite last passed with), then the project
+# Exact versions from requirements.txt (what the suite last passed with), then the project
 # itself without resolving again: a new release upstream cannot break a fresh checkout.
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.txt
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
-	  --no-annotate --custom-compile-command "make lock" -o requirements.lock
+	  --no-annotate --custom-compile-command "make lock" -o requirements.txt
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
