@@ -310,6 +310,10 @@ def _best_path(run: str, glossary: Glossary) -> list[tuple[str, bool]]:
     return out[::-1]
 
 
+def _jieba_words(chunk: str) -> list[str]:
+    return [w for w in _jieba().cut(chunk) if len(w) > 1 and w not in STOP_ZH]
+
+
 def _segment_jieba(run: str, glossary: Glossary) -> list[str]:
     """Glossary entries (longest match), the rest segmented by rjieba (bench comparison)."""
     words: list[str] = []
@@ -319,7 +323,7 @@ def _segment_jieba(run: str, glossary: Glossary) -> list[str]:
         for size in range(min(glossary.cjk_max, len(run) - i), 0, -1):
             if glossary.has((run[i : i + size],)):
                 if rest:
-                    words += _split_rest("".join(rest), "jieba")
+                    words += _jieba_words("".join(rest))
                     rest.clear()
                 words.append(run[i : i + size])
                 i += size
@@ -328,10 +332,9 @@ def _segment_jieba(run: str, glossary: Glossary) -> list[str]:
             rest.append(run[i])
             i += 1
     if rest:
-        words += _split_rest("".join(rest), "jieba")
+        words += _jieba_words("".join(rest))
     return [w for w in words if w not in STOP_ZH]
 
 
-_STOP_ZH_BY_LEN = sorted((w for w in STOP_ZH if len(w) > 1), key=len, reverse=True)
 # particles and pronouns that rarely begin or end a word: stripped from the edges of a piece
 _STOP_CHARS = frozenset("的了吗呢吧啊呀么嘛啦哦噢呐哈咋啥哪就才都也很太把被给让后还又再我你他她它")
