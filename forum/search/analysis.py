@@ -255,7 +255,7 @@ DICT_MAX_LEN = 4
 @lru_cache(maxsize=1)
 def _word_logp() -> dict[str, float]:
     """log P(word) of the 1-4 character Chinese words of jieba's dictionary (its data file
-    only; jieba is not imported): about 190k words, read once (~0.5 s)."""
+    only; jieba is not imported): about 78k words, 9 MB, read once (~0.6 s)."""
     import importlib.util
 
     spec = importlib.util.find_spec("jieba")
