@@ -348,15 +348,20 @@ def print_table(r: dict) -> None:
 
 
 LABELLED_SETS = ("", "_more")  # tests/data/search_corpus{,_more}.json + search_queries{,_more}
+# queries about the same threads, written before running them (reported on their own too)
+QUERY_ONLY_SETS = ("_round3",)
 
 
-def load_labelled(sets=LABELLED_SETS):
-    """The hand-written corpora and queries of tests/data (thread ids are distinct)."""
+def load_labelled(sets=LABELLED_SETS, query_sets=QUERY_ONLY_SETS):
+    """The hand-written corpora and queries of tests/data (thread ids are distinct); each
+    query gets "set": the file suffix it came from."""
     data = ROOT / "tests" / "data"
     threads, queries = [], []
     for suffix in sets:
         threads += json.loads((data / f"search_corpus{suffix}.json").read_text(encoding="utf-8"))
-        queries += json.loads((data / f"search_queries{suffix}.json").read_text(encoding="utf-8"))
+    for suffix in (*sets, *query_sets):
+        path = data / f"search_queries{suffix}.json"
+        queries += [{**q, "set": suffix} for q in json.loads(path.read_text(encoding="utf-8"))]
     return threads, queries
 
 
@@ -422,6 +427,15 @@ def by_language(search_fn, queries) -> dict[str, tuple[float, float, int]]:
         qs = [q for q in queries if test is None or q["kind"].startswith("zh") == test]
         if qs:
             out[name] = (*evaluate(search_fn, qs), len(qs))
+    for suffix in QUERY_ONLY_SETS:  # written before running: the least biased estimate
+        for name, test in (("", None), (" zh", True), (" en+mixed", False)):
+            qs = [
+                q
+                for q in queries
+                if q.get("set") == suffix and (test is None or q["kind"].startswith("zh") == test)
+            ]
+            if qs:
+                out[f"{suffix.strip('_')}{name}"] = (*evaluate(search_fn, qs), len(qs))
     return out
 
 

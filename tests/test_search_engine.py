@@ -19,14 +19,16 @@ from forum.search import progress as search_progress
 
 DATA = Path(__file__).parent / "data"
 
-# Measured on the labelled set (docs/search.md; tests/data/search_{corpus,queries}{,_more}.json,
-# 152 threads, 219 queries): recall@10 0.925, MRR 0.952; Chinese queries 0.903 / 0.941. Floors
-# sit a little below so that tuning noise does not flake, high enough that a regression fails.
-RECALL_FLOOR = 0.90
-MRR_FLOOR = 0.93
-ZH_RECALL_FLOOR = 0.87
-ZH_MRR_FLOOR = 0.91
+# Measured on the labelled set (docs/search.md; tests/data/search_{corpus,queries}{,_more}.json
+# and search_queries_round3.json, 152 threads, 271 queries): recall@10 0.958, MRR 0.962; Chinese
+# queries 0.960 / 0.961. Floors sit a little below so that tuning noise does not flake, high
+# enough that a regression fails.
+RECALL_FLOOR = 0.94
+MRR_FLOOR = 0.945
+ZH_RECALL_FLOOR = 0.94
+ZH_MRR_FLOOR = 0.945
 LABELLED = ("", "_more")
+QUERY_ONLY = ("_round3",)  # queries about the same threads, written before running them
 
 
 def labelled_docs() -> list[Doc]:
@@ -56,7 +58,7 @@ def _thread_docs(t: dict) -> list[Doc]:
 
 def labelled_queries() -> list[dict]:
     out = []
-    for suffix in LABELLED:
+    for suffix in LABELLED + QUERY_ONLY:
         out += json.loads((DATA / f"search_queries{suffix}.json").read_text(encoding="utf-8"))
     return out
 
@@ -121,7 +123,7 @@ def _recall_mrr(ix, queries) -> tuple[float, float]:
 
 def test_labelled_set_recall_and_mrr(labelled):
     queries = labelled_queries()
-    assert len(queries) >= 200
+    assert len(queries) >= 270
     assert len({d.thread_id for d in labelled_docs()}) >= 150
     chinese = [q for q in queries if q["kind"].startswith("zh")]
     assert len(chinese) >= len(queries) / 2
@@ -285,9 +287,11 @@ def test_snippet_comes_from_the_matching_post(ix):
 def test_did_you_mean_for_english_typo(ix):
     ix.write([doc(1, "my transfer is stuck"), doc(2, "transfer to exchange")])
     page = ix.search("transfr")
-    # nothing matches what was typed: the page shows what the correction finds, and says so
-    assert page.suggestion == "transfer" and page.showing_suggestion
+    # a word no post has is searched as its closest word too (like a Chinese homophone)
+    assert page.suggestion == "transfer"
     assert threads(page) == [1, 2] or threads(page) == [2, 1]
+    page = ix.search("transfr exchange")  # the known word keeps its weight beside the fix
+    assert threads(page)[0] == 2 and page.suggestion == "transfer exchange"
     assert ix.search("transfer").suggestion is None
 
 
@@ -545,6 +549,39 @@ def test_question_particles_do_not_glue_to_words(ix):
     ix.write([doc(1, "合约授权之后资产不见了"), doc(2, "完全无关")])
     assert threads(ix.search("授权吗")) == [1]
     assert threads(ix.search("授权了嘛")) == [1]
+
+
+@pytest.mark.parametrize(
+    ("run", "words"),
+    [
+        ("钱包里的币被人转走了", ["钱包", "被人转走"]),  # glossary entries kept whole
+        ("有没有办法把钱包改成黑色的背景", ["办法", "钱包", "改成", "黑色", "背景"]),
+        ("我从钱包转到交易所一直没到账怎么回事", ["钱包", "转到", "交易所", "没到账"]),
+        ("授权吗", ["授权"]),  # a question particle is no part of the word
+        ("以太坊转账要多久", ["以太坊", "转账", "要多久"]),
+        ("手续废太高", ["手续废", "太高"]),  # a typo stays one word for the homophone fixer
+        ("私要泄露了", ["私要", "泄露"]),  # ... also when its last character is a stop word
+        ("导如钱包", ["导如", "钱包"]),
+    ],
+)
+def test_chinese_query_segmentation(run, words):
+    from forum.search.analysis import fold, segment_cjk
+    from forum.search.glossary import GLOSSARY_PATH, Glossary
+
+    assert segment_cjk(fold(run), Glossary.load(GLOSSARY_PATH)) == words
+
+
+def test_common_misspellings_and_everyday_words_find_the_thread(ix):
+    ix.write([
+        doc(1, "往交易所充值了300 USDT，没有入账", title="充值没到账"),
+        doc(2, "钱包里的币被转走了", title="资产被盗"),
+        doc(3, "app closes when I open it", title="App crashes on launch"),
+        doc(4, "完全无关的话题", title="地址簿"),
+    ])  # fmt: skip
+    assert threads(ix.search("冲值没上账"))[0] == 1  # 冲值: a common misspelling of 充值
+    assert threads(ix.search("someone emptied my wallet"))[0] == 2  # cross-language, group
+    assert threads(ix.search("wallet wont open"))[0] == 3
+    assert threads(ix.search("闪退怎么回事"))[0] == 3
 
 
 def test_variant_characters_fold(ix):

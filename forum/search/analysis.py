@@ -6,6 +6,7 @@ shim and, for index mode "jieba" (kept for the analyzer comparison in bench/), r
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -181,77 +182,159 @@ STOP_ZH = frozenset(
     不 没 没有 还是 但是 可是 而且 然后 之后 以后 时候 现在 今天 昨天 刚才 刚刚 突然 总是 又是
     我的 你的 显示 出现 一样 问题 帮忙 帮助 急 急急 后 就 才 再 用 往 里 上 中 时 着 过 得 地
     而 但 却 所以 因为 如果 需要 应该 是不是 有没有 能不能 可不可以 怎么回事 怎么样 怎么弄
-    怎么搞 咋 咋办 咋回事 为啥 啥 哪 哪里 哪儿 在哪 在哪里 是否 能否 可否 多久 一般 了吗 没了
+    怎么搞 咋 咋办 咋回事 为啥 啥 哪 哪里 哪儿 在哪 在哪里 是否 能否 可否 一般 了吗
     不了 不能 无法 不行 嘛 啦 哦 噢 呐 哈 吗吗 呢呢 么么 求教 请教 各位 大佬 老师 朋友"""
     )
 )
 
 
 def segment_cjk(run: str, glossary: Glossary, mode: str = DEFAULT_MODE) -> list[str]:
-    """Split a folded CJK query run into words: glossary entries first (longest match), the
-    rest split at stop words; in "jieba" mode the rest is segmented by rjieba.
+    """Split a folded CJK query run into words.
 
-    A lone leftover character that is not a stop word stays glued to its neighbour
-    (地址簿 is one word, not 地址 + 簿); a one-character glossary entry (链) is found inside a
-    run only where no longer entry covers it."""
-    pieces: list[tuple[str, bool]] = []  # (text, is glossary entry)
+    The most probable segmentation (`_best_path`) over glossary entries, the words of jieba's
+    dictionary and single characters; then stop words drop, consecutive lone characters that
+    are not words glue into one unknown word (导如, a typo the homophone fixer may correct), and
+    a lone character left between words drops (里的币被人转走: 币 adds nothing a search can
+    use). In "jieba" mode (the bench comparison) the rest is segmented by rjieba."""
+    if mode == "jieba":
+        return _segment_jieba(run, glossary)
+    pieces = _best_path(run, glossary)
+    words: list[str] = []
+    i = 0
+    while i < len(pieces):
+        text, is_entry = pieces[i]
+        if is_entry:
+            words.append(text)
+        elif _lone(text):
+            j = i + 1  # consecutive lone characters make one unknown word
+            while j < len(pieces) and not pieces[j][1] and _lone(pieces[j][0]):
+                text, j = text + pieces[j][0], j + 1
+            nxt = pieces[j] if j < len(pieces) else None
+            if len(text) == 1 and words and _gluable(words[-1], glossary):
+                words[-1] += text  # 手续 + 废: a typo's last character
+            elif len(text) == 1 and nxt and not nxt[1] and len(nxt[0]) == 1:
+                text, j = text + nxt[0], j + 1  # 私 + 要: a typo whose character is a stop word
+                words.append(text)
+            elif len(text) > 1 or len(pieces) == 1:
+                words.append(text)
+            i = j
+            continue
+        elif text not in STOP_ZH and len(text) > 1:
+            words.append(text)
+        i += 1
+    return [w if glossary.has((w,)) else _strip_particles(w) for w in words]
+
+
+def _lone(text: str) -> bool:
+    """A single character that is neither a stop word nor a word of the dictionary."""
+    return len(text) == 1 and text not in STOP_ZH
+
+
+def _gluable(word: str, glossary: Glossary) -> bool:
+    return not glossary.has((word,)) and word not in STOP_ZH and len(word) < 4
+
+
+def _strip_particles(word: str) -> str:
+    """An unknown word loses question particles at its edges (授权吗 -> 授权)."""
+    stripped = word
+    while len(stripped) > 1 and stripped[-1] in _STOP_CHARS:
+        stripped = stripped[:-1]
+    while len(stripped) > 1 and stripped[0] in _STOP_CHARS:
+        stripped = stripped[1:]
+    return stripped
+
+
+ENTRY_LOGP = -4.0  # a glossary entry of 2+ characters is a very probable word ...
+ENTRY1_LOGP = -9.0  # ... a one-character entry (链) a common one
+STOP_LOGP = -6.0  # a stop word of 2+ characters (怎么回事) is kept whole, then dropped
+UNKNOWN_LOGP = -19.0  # a character that is no word of the dictionary
+DICT_MIN_FREQ = 20  # words rarer than this in jieba's dictionary are left out (memory)
+DICT_MAX_LEN = 4
+
+
+@lru_cache(maxsize=1)
+def _word_logp() -> dict[str, float]:
+    """log P(word) of the 1-4 character Chinese words of jieba's dictionary (its data file
+    only; jieba is not imported): about 78k words, 9 MB, read once (~0.6 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    freq: dict[str, int] = {}
+    total = 0
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, count, _ = line.split(" ", 2)
+            n = int(count)
+            total += n
+            if n >= DICT_MIN_FREQ and len(word) <= DICT_MAX_LEN and CJK_RUN_RE.fullmatch(word):
+                w = fold(word)
+                freq[w] = max(freq.get(w, 0), n)
+    log_total = math.log(max(total, 1))
+    return {w: math.log(n) - log_total for w, n in freq.items()}
+
+
+def _best_path(run: str, glossary: Glossary) -> list[tuple[str, bool]]:
+    """The most probable split of a run into (word, is glossary entry): dynamic programming
+    over log probabilities, glossary entries scoring high so that they are kept whole."""
+    logp = _word_logp()
+    longest = max(DICT_MAX_LEN, glossary.cjk_max)
+    n = len(run)
+    best: list[tuple[float, int, bool]] = [(0.0, 0, False)] + [(-math.inf, 0, False)] * n
+    for j in range(1, n + 1):
+        for i in range(max(0, j - longest), j):
+            if best[i][0] == -math.inf:
+                continue
+            word = run[i:j]
+            if glossary.has((word,)):
+                score, entry = ENTRY_LOGP if len(word) > 1 else ENTRY1_LOGP, True
+            elif len(word) > 1 and word in STOP_ZH:
+                score, entry = STOP_LOGP, False
+            elif word in logp:
+                score, entry = logp[word], False
+            elif len(word) == 1:
+                score, entry = UNKNOWN_LOGP, False
+            else:
+                continue
+            total = best[i][0] + score
+            if total > best[j][0]:
+                best[j] = (total, i, entry)
+    out: list[tuple[str, bool]] = []
+    j = n
+    while j > 0:
+        _score, i, entry = best[j]
+        out.append((run[i:j], entry))
+        j = i
+    return out[::-1]
+
+
+def _jieba_words(chunk: str) -> list[str]:
+    return [w for w in _jieba().cut(chunk) if len(w) > 1 and w not in STOP_ZH]
+
+
+def _segment_jieba(run: str, glossary: Glossary) -> list[str]:
+    """Glossary entries (longest match), the rest segmented by rjieba (bench comparison)."""
+    words: list[str] = []
     rest: list[str] = []
     i = 0
     while i < len(run):
         for size in range(min(glossary.cjk_max, len(run) - i), 0, -1):
-            piece = run[i : i + size]
-            if glossary.has((piece,)):
+            if glossary.has((run[i : i + size],)):
                 if rest:
-                    pieces.append(("".join(rest), False))
+                    words += _jieba_words("".join(rest))
                     rest.clear()
-                pieces.append((piece, True))
+                words.append(run[i : i + size])
                 i += size
                 break
         else:
             rest.append(run[i])
             i += 1
     if rest:
-        pieces.append(("".join(rest), False))
-    merged: list[tuple[str, bool]] = []
-    for text, is_entry in pieces:
-        glue_this = not is_entry and len(text) == 1 and text not in STOP_ZH
-        glue_prev = (
-            (len(merged[-1][0]) == 1 and not merged[-1][1] and merged[-1][0] not in STOP_ZH)
-            if merged
-            else False
-        )
-        if merged and (glue_this or glue_prev):
-            merged[-1] = (merged[-1][0] + text, False)
-        else:
-            merged.append((text, is_entry))
-    words: list[str] = []
-    for text, is_entry in merged:
-        words.extend([text] if is_entry else _split_rest(text, mode))
+        words += _jieba_words("".join(rest))
     return [w for w in words if w not in STOP_ZH]
 
 
-def _split_rest(chunk: str, mode: str) -> list[str]:
-    if mode == "jieba":
-        return [w for w in _jieba().cut(chunk) if len(w) > 1 and w not in STOP_ZH]
-    # Split at multi-character stop words; strip a few particles only at the edges of what is
-    # left (single stop characters inside words are letters of the word: 地址, 上传, 时间).
-    pieces = [chunk]
-    for stop in _STOP_ZH_BY_LEN:
-        nxt = []
-        for p in pieces:
-            nxt.extend(p.split(stop) if stop in p else [p])
-        pieces = nxt
-    out = []
-    for p in pieces:
-        while p and p[0] in _STOP_CHARS:
-            p = p[1:]
-        while p and p[-1] in _STOP_CHARS:
-            p = p[:-1]
-        if len(p) > 1 or (p and chunk == p):
-            out.append(p)
-    return out
-
-
-_STOP_ZH_BY_LEN = sorted((w for w in STOP_ZH if len(w) > 1), key=len, reverse=True)
 # particles and pronouns that rarely begin or end a word: stripped from the edges of a piece
 _STOP_CHARS = frozenset("的了吗呢吧啊呀么嘛啦哦噢呐哈咋啥哪就才都也很太把被给让后还又再我你他她它")

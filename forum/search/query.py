@@ -299,7 +299,8 @@ def _run_boosts(plain: list[Unit], words: set[str], fieldname: str, mode: str) -
 
 
 def _corrected(plain_concepts: list[Concept]) -> str | None:
-    if not any(c.alternates for c in plain_concepts):
+    # English corrections are offered by the searcher after a check against live posts
+    if not any(c.alternates and not c.alternates[0].isascii() for c in plain_concepts):
         return None
     return " ".join(c.alternates[0] if c.alternates else c.surface for c in plain_concepts)
 

@@ -129,8 +129,16 @@ class Corrector:
         if CJK_RUN_RE.fullmatch(word):
             return self._homophone(reader, word)
         if _PINYIN_RE.fullmatch(word):
-            return self._from_pinyin(reader, word)
+            return self._from_pinyin(reader, word) or self._english(reader, word)
         return None
+
+    def _english(self, reader, word: str) -> str | None:
+        """An English word of 4+ letters that no post has: the closest word of the spelling
+        vocabulary (withdrawl -> withdrawal), searched as an alternate."""
+        if len(word) < 4 or word in STOP_EN or reader.doc_frequency("text", stem(word)):
+            return None
+        fix = closest_word(reader, word)
+        return fix if fix and fix != word else None
 
     def _homophone(self, reader, word: str) -> str | None:
         if len(word) < 2 or self.glossary.has((word,)):
