@@ -101,6 +101,7 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         question=posts.question,
         accepted=posts.accepted,
         answers=posts.answers,
+        watching=posts.watching,
         images=media.for_posts(current_user, shown),
         order=order,
         rights=can_do,
@@ -115,7 +116,8 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
 def _visited(thread) -> None:
     """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
     trust.note_visit(current_user, thread)
-    notifications.mark_thread_read(current_user, thread)
+    # The bell in base.html shows this count: counted with the reading, not once more.
+    g.unread_notifications = notifications.read_thread(current_user, thread)
 
 
 ID = 2147483647  # a placeholder id, replaced in the link patterns below
