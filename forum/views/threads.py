@@ -140,6 +140,10 @@ class PostLinks:
         self._user = url_for("users.profile", username="-")[:-1]
         self._converter = current_app.url_map.converters["default"](current_app.url_map)
         self._users: dict[str, str] = {}
+        self._category = url_for("categories.show", slug="-")[:-1]
+
+    def category(self, slug: str) -> str:
+        return self._category + self._converter.to_url(slug)
 
     def user(self, username: str) -> str:
         link = self._users.get(username)
@@ -170,6 +174,12 @@ def links() -> PostLinks:
 def thread_url(thread_id: int) -> str:
     """url_for("threads.show", thread_id=...), cheaply (list pages show dozens)."""
     return links().thread.format(thread_id)
+
+
+@bp.app_template_global()
+def category_url(slug: str) -> str:
+    """url_for("categories.show", slug=...), cheaply."""
+    return links().category(slug)
 
 
 @bp.app_template_global()
