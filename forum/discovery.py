@@ -122,14 +122,17 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
         sort=filters.sort,
         text_for=_texts_for(condition),
     )
+    search_id = None
+    if page == 1:  # recorded (its commit) before the threads are loaded: a commit expires
+        # every loaded object, and each result's thread was then read again, one by one
+        user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
+        search_id = search_analytics.record(user_id, query, found.total)
     suggestion = found.suggestion
     if suggestion and not _finds_something(suggestion, condition):
         suggestion = None
     results = _results(query, found, condition, suggestion)
     results.showing_suggestion = found.showing_suggestion and suggestion is not None
-    if page == 1:
-        user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
-        results.search_id = search_analytics.record(user_id, query, found.total)
+    results.search_id = search_id
     if not results.results:
         results.next_steps = _next_steps(query, filters, condition)
     return results

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
-from flask import g
+from babel import support
+from flask import current_app, g
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: WTForms 3.3, stubs are 3.2
@@ -19,6 +22,7 @@ from wtforms import (  # type: ignore[attr-defined]  # SelectChoice: WTForms 3.3
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
 from . import guard
@@ -79,11 +83,23 @@ def is_guarded(field_class: type) -> bool:
     return issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
 
 
+@functools.cache
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class GuardedForm(FlaskForm):
     """The base of every form: each text field loses control characters and refuses a
     wallet secret before any other validator, so a new field cannot forget the guard."""
 
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            # WTForms' own messages, parsed once per process and language (Flask-WTF
+            # reads the catalogue file again on every request that builds a form).
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_catalogue(str(get_locale()))
+
         def bind_field(self, form, unbound_field, options):
             if is_guarded(unbound_field.field_class):
                 kwargs = unbound_field.kwargs

@@ -9,10 +9,9 @@ reports count), 2 member, 3 trusted (staff-set; volunteers and staff always are)
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
@@ -95,8 +94,10 @@ def note_visit(user: User, thread_id: int) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(ThreadVisit).values(user_id=user.id, thread_id=thread_id, created_at=utcnow())
-    # An INSERT gives a CursorResult (which has rowcount); Session.execute is typed Result.
-    return bool(cast(CursorResult[Any], db.session.execute(stmt.on_conflict_do_nothing())).rowcount)
+    # RETURNING, not rowcount: psycopg 3 reports -1 for a Core INSERT, so every repeat visit
+    # looked new and committed (a COMMIT, then the user and thread loaded again, per view).
+    returning = stmt.on_conflict_do_nothing().returning(ThreadVisit.thread_id)
+    return db.session.execute(returning).first() is not None
 
 
 def posts_today(user: User) -> int:

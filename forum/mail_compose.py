@@ -113,6 +113,8 @@ def _rendering(locale: str) -> Iterator[None]:
 def _forget_page_language() -> None:
     g.pop("forum_translations", None)
     g.pop("forum_language", None)
+    g.pop("forum_time_locale", None)
+    g.pop("forum_time_zone", None)
 
 
 def _message(to: str, subject: str, template: str, **context) -> EmailMessage:

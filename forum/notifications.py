@@ -110,14 +110,35 @@ def mark_thread_read(user: User, thread: Thread) -> None:
         db.session.commit()
 
 
-def unread_count(user: User) -> int:
-    """How many visible notifications this person has not read."""
-    stmt = (
+def _unread(user: User):
+    return (
         _mine(user)
         .where(Notification.read_at.is_(None))
         .with_only_columns(func.count(Notification.id))
     )
-    return db.session.scalar(stmt) or 0
+
+
+def unread_count(user: User) -> int:
+    """How many visible notifications this person has not read."""
+    return db.session.scalar(_unread(user)) or 0
+
+
+def read_thread(user: User, thread: Thread) -> int:
+    """Opening a thread reads its notifications; returns how many visible ones stay unread
+    (the bell's count). One statement when there was nothing to read (the usual visit)."""
+    if not user.is_authenticated:
+        return 0
+    here = select(func.count(Notification.id)).where(
+        Notification.user_id == user.id,
+        Notification.thread_id == thread.id,
+        Notification.read_at.is_(None),
+    )
+    row = db.session.execute(select(here.scalar_subquery(), _unread(user).scalar_subquery()))
+    to_read, unread = cast(tuple[int, int], tuple(row.one()))
+    if not to_read:
+        return int(unread or 0)
+    mark_thread_read(user, thread)
+    return unread_count(user)
 
 
 def mark_all_read(user: User) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, false, func, literal, or_, select, true
 
 from . import permissions
 from .extensions import db
-from .models import Attachment, Post, Thread, User, Vote
+from .models import Attachment, Post, Thread, ThreadWatch, User, Vote
 from .permissions import Actor
 
 MAX_PER_PAGE = 100
@@ -61,6 +61,7 @@ class ThreadPosts:
     question: PostRow | None
     accepted: PostRow | None
     answers: AnswersPage
+    watching: bool  # the viewer watches the thread (read with the question: no own query)
 
 
 # Whether a post has images (an index probe per post): the images query runs only for those.
@@ -91,6 +92,15 @@ def _voted(actor: Actor):
     return mine.exists()
 
 
+def _watching(actor: Actor, thread: Thread):
+    if not actor.is_authenticated:
+        return literal(False)
+    mine = select(ThreadWatch.user_id).where(
+        ThreadWatch.user_id == actor.id, ThreadWatch.thread_id == thread.id
+    )
+    return mine.exists()
+
+
 def _answers(thread: Thread, actor: Actor, order: str) -> Select:
     stmt = select(*COLUMNS, _voted(actor), func.count().over()).join(
         User, User.id == Post.author_id
@@ -114,19 +124,20 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
     per_page = min(current_app.config["FORUM_POSTS_PER_PAGE"], MAX_PER_PAGE)
     accepted = Post.id == thread.accepted_post_id
     head = (
-        select(*COLUMNS, literal(False), literal(0))
+        select(*COLUMNS, literal(False), _watching(actor, thread))
         .join(User, User.id == Post.author_id)
         .where(Post.thread_id == thread.id)
         .where(or_(Post.is_question == true(), and_(accepted, permissions.visible_posts(actor))))
     )
-    found, _ = _rows(thread, head)
+    found, watching = _rows(thread, head)
     question = next((p for p in found if p.is_question), None)
     best = next((p for p in found if not p.is_question), None)
     stmt = _answers(thread, actor, order).limit(per_page).offset((page - 1) * per_page)
     items, total = _rows(thread, stmt)
     if total is None:  # past the last page: the links still need the count
         total = (page > 1 and _count(thread, actor, order)) or 0
-    return ThreadPosts(question, best, AnswersPage(items, page, per_page, total))
+    answers = AnswersPage(items, page, per_page, total)
+    return ThreadPosts(question, best, answers, bool(watching))
 
 
 def _count(thread: Thread, actor: Actor, order: str) -> int:

@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import category_counts, permissions
+from . import category_counts, listing, permissions
 from .errors import DomainError
 from .events import audit, index_later
 from .extensions import db
@@ -80,17 +80,17 @@ def get_post(actor: Actor, post_id: int) -> Post:
 
 
 def _listing(filter_: ListFilter) -> Select:
-    stmt = select(Thread).where(permissions.public_threads())
+    stmt = listing.rows_select().where(permissions.public_threads())
     if filter_ == ListFilter.SOLVED:
         stmt = stmt.where(Thread.accepted_post_id.is_not(None))
     elif filter_ == ListFilter.UNSOLVED:
         stmt = stmt.where(Thread.accepted_post_id.is_(None))
     elif filter_ == ListFilter.UNANSWERED:
         stmt = stmt.where(Thread.reply_count == 0)
-    return stmt.options(joinedload(Thread.author).load_only(User.username, User.role))
+    return stmt
 
 
-def category_page(category: Category, page: int, filter_: ListFilter) -> Pagination:
+def category_page(category: Category, page: int, filter_: ListFilter) -> listing.RowsPage:
     """Public threads of a category by last activity (pinned first), paginated; the total comes
     from the category's kept counts, not a COUNT over its threads."""
     stmt = (
@@ -99,22 +99,22 @@ def category_page(category: Category, page: int, filter_: ListFilter) -> Paginat
         .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
     counts = [(category.thread_count, category.solved_count)]
-    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
+    return _list_page(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
 
 
-def latest(limit: int) -> list[Thread]:
+def latest(limit: int) -> list[listing.ThreadRow]:
     """The most recently active public threads (no count: for the home page)."""
-    stmt = _listing(ListFilter.ALL).options(joinedload(Thread.category))
-    stmt = stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
-    return list(db.session.scalars(stmt).unique())
+    stmt = _listing(ListFilter.ALL)
+    return listing.rows(
+        stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
+    )
 
 
-def latest_page(page: int, filter_: ListFilter) -> Pagination:
+def latest_page(page: int, filter_: ListFilter) -> listing.RowsPage:
     """Public threads of all categories by last activity, paginated (totals: kept counts)."""
-    stmt = _listing(filter_).options(joinedload(Thread.category))
-    stmt = stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    stmt = _listing(filter_).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
     counts = db.session.execute(select(Category.thread_count, Category.solved_count)).all()
-    return _paginate(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
+    return _list_page(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
 
 
 # "Unanswered" has no kept count: its pages are counted up to this many pages past the current
@@ -122,20 +122,22 @@ def latest_page(page: int, filter_: ListFilter) -> Pagination:
 UNANSWERED_LOOKAHEAD = 10
 
 
-def _paginate(stmt: Select, page: int, per_page: int, counts=None, filter_=ListFilter.ALL):
-    """A page of `stmt`; its total from kept (thread, solved) counts per category if given."""
-    if counts is None:
-        return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
-    pages = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
+def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def _list_page(stmt: Select, page: int, per_page: int, counts, filter_) -> listing.RowsPage:
+    """A page of `stmt`; its total from kept (thread, solved) counts per category."""
+    page = max(page, 1)
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
         bound = stmt.order_by(None).with_only_columns(Thread.id)
         bound = bound.limit(per_page * (page + UNANSWERED_LOOKAHEAD))
-        pages.total = db.session.scalar(select(func.count()).select_from(bound.subquery()))
+        total = db.session.scalar(select(func.count()).select_from(bound.subquery())) or 0
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
-        pages.total = by_filter.get(filter_, threads)
-    return pages
+        total = by_filter.get(filter_, threads)
+    return listing.page_of(stmt, page, per_page, total)
 
 
 def categories_with_counts() -> list[tuple[Category, int, int]]:

@@ -24,7 +24,7 @@ LOWER = {
     "extensions", "errors", "config", "forms", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
     "links", "levels", "screening", "replies", "images", "attachments", "rights",
-    "category_counts",
+    "category_counts", "listing",
 }  # fmt: skip
 # plus the forum/search/ package (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -116,7 +116,7 @@ def register(app: Flask) -> None:
         can_roles=permissions.role_choices,
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
-        unread_notifications=lambda: notifications.unread_count(current_user),
+        unread_notifications=unread_notifications,
         is_watching=lambda thread: emails_domain.is_watching(current_user, thread),
         open_reports=lambda: open_flag_count(current_user),
         expected_wait=metrics.expected_wait,
@@ -133,6 +133,13 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         ago=ago, until=until, when=when, duration=labels.duration, kind_label=labels.finding_label
     )
+
+
+def unread_notifications() -> int:
+    """The bell's count: the one a view already worked out (the thread page), else counted."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = notifications.unread_count(current_user)
+    return g.unread_notifications
 
 
 def load_user(session_id: str) -> User | None:

@@ -22,11 +22,11 @@ def _date(name: str) -> date | None:
         return None
 
 
-def _filters() -> Filters:
+def _filters(categories) -> Filters:
     slugs = set(request.args.getlist("category"))
     solved = {"yes": True, "no": False}.get(request.args.get("solved", ""))
     return Filters(
-        category_ids=tuple(c.id for c in threads.all_categories() if c.slug in slugs),
+        category_ids=tuple(c.id for c in categories if c.slug in slugs),
         solved=solved,
         date_from=_date("from"),
         date_to=_date("to"),
@@ -43,9 +43,10 @@ def _query() -> tuple[SearchForm, str]:
 @bp.get("/search")
 def index():
     form, query = _query()
-    results = discovery.search(current_user, query, _filters(), page=page_arg())
+    categories = threads.all_categories()  # once: the filters and the page both use them
+    results = discovery.search(current_user, query, _filters(categories), page=page_arg())
     return render_template(
-        "search/index.html", results=results, page=results, categories=threads.all_categories(),
+        "search/index.html", results=results, page=results, categories=categories,
         args=request.args, form=form,
     )  # fmt: skip
 

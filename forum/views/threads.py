@@ -101,6 +101,7 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         question=posts.question,
         accepted=posts.accepted,
         answers=posts.answers,
+        watching=posts.watching,
         images=media.for_posts(current_user, shown),
         order=order,
         rights=can_do,
@@ -115,7 +116,8 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
 def _visited(thread) -> None:
     """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
     trust.note_visit(current_user, thread)
-    notifications.mark_thread_read(current_user, thread)
+    # The bell in base.html shows this count: counted with the reading, not once more.
+    g.unread_notifications = notifications.read_thread(current_user, thread)
 
 
 ID = 2147483647  # a placeholder id, replaced in the link patterns below
@@ -138,6 +140,10 @@ class PostLinks:
         self._user = url_for("users.profile", username="-")[:-1]
         self._converter = current_app.url_map.converters["default"](current_app.url_map)
         self._users: dict[str, str] = {}
+        self._category = url_for("categories.show", slug="-")[:-1]
+
+    def category(self, slug: str) -> str:
+        return self._category + self._converter.to_url(slug)
 
     def user(self, username: str) -> str:
         link = self._users.get(username)
@@ -168,6 +174,12 @@ def links() -> PostLinks:
 def thread_url(thread_id: int) -> str:
     """url_for("threads.show", thread_id=...), cheaply (list pages show dozens)."""
     return links().thread.format(thread_id)
+
+
+@bp.app_template_global()
+def category_url(slug: str) -> str:
+    """url_for("categories.show", slug=...), cheaply."""
+    return links().category(slug)
 
 
 @bp.app_template_global()

@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_timedelta
-from flask_babel import format_date, get_locale, to_user_timezone
+from flask import g
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from ..models import utcnow
@@ -24,15 +25,30 @@ def ago(moment: Any) -> str:
     if abs(seconds) < 60:
         return _("just now")
     rounded = _round_age(abs(seconds))
-    return _relative(str(get_locale()), rounded if seconds > 0 else -rounded)
+    return _relative(_locale(), rounded if seconds > 0 else -rounded)
+
+
+def _locale() -> str:
+    # Looked up once per request: a thread page shows dozens of times.
+    if "forum_time_locale" not in g:
+        g.forum_time_locale = str(get_locale())
+    return g.forum_time_locale
+
+
+def _local(moment: Any) -> Any:
+    """A naive UTC moment in the viewer's time zone, with one zone object per request."""
+    zone = g.get("forum_time_zone")
+    if zone is None:
+        zone = g.forum_time_zone = get_timezone()
+    return zone.normalize(moment.replace(tzinfo=UTC).astimezone(zone))
 
 
 def until(moment: Any) -> str:
     """When a later moment comes, for expiries: "until 14:05" today, else with its date."""
     if moment is None:
         return ""
-    local = to_user_timezone(moment.replace(tzinfo=UTC))
-    today = to_user_timezone(utcnow().replace(tzinfo=UTC)).date()
+    local = _local(moment)
+    today = _local(utcnow()).date()
     if local.date() == today:
         return _("until %(time)s", time=local.strftime("%H:%M"))
     return _("until %(time)s", time=local.strftime("%Y-%m-%d %H:%M"))
@@ -58,5 +74,5 @@ def when(moment: Any, style: str = "short") -> str:
         return ""
     if style == "date":
         return format_date(moment, "medium")
-    local = to_user_timezone(moment.replace(tzinfo=UTC))
+    local = _local(moment)
     return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
