@@ -22,6 +22,7 @@ with warnings.catch_warnings():
     from whoosh.matching.binary import AndMaybeMatcher, UnionMatcher
     from whoosh.matching.wrappers import WrappingMatcher
     from whoosh.multiproc import MpWriter
+    from whoosh.system import pack_uint
     from whoosh.util.numeric import _length_byte_cache as BYTE_TO_LENGTH
 
 POSITIONS = formats.Positions()
@@ -107,5 +108,5 @@ writing.PostingPool.add = _lean_pool_add  # SegmentWriter ignores its poolclass 
 
 __all__ = [
     "BYTE_TO_LENGTH", "POSITIONS", "W3_LENGTHS", "FileStorage", "MpWriter", "Token", "Tokenizer",
-    "WrappingMatcher", "columns", "fields", "formats", "porter2", "scoring", "windex", "wq", "writing",
+    "WrappingMatcher", "columns", "fields", "formats", "pack_uint", "porter2", "scoring", "windex", "wq", "writing",
 ]  # fmt: skip
