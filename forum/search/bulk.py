@@ -10,6 +10,7 @@ Works on Whoosh searchers and queries it is given; imports the shim for query ty
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import accumulate
 
 from ._whoosh import BYTE_TO_LENGTH, wq
@@ -37,7 +38,7 @@ class SegmentEval:
             return got
         ids: list[int] = []
         ws: list[float] = []
-        field = self.reader.schema[fieldname] if fieldname in self.reader.schema else None
+        field = _field(self.reader.schema, fieldname)
         btext = field.to_bytes(text) if field is not None else b""
         if field is not None and (fieldname, btext) in self.reader:
             m = self.reader.postings(fieldname, btext)
@@ -61,10 +62,9 @@ class SegmentEval:
         if lengths is None:  # not our fast scorer: let the matcher score
             return self._generic(q, within)
         c1, ka, kb, bl, boost = sc.c1, sc.ka, sc.kb, BYTE_TO_LENGTH, q.boost
-        if within is None:
-            pairs = zip(ids, ws)
-        else:
-            pairs = ((d, w) for d, w in zip(ids, ws) if d in within)
+        pairs = zip(ids, ws, strict=True)
+        if within is not None:
+            pairs = ((d, w) for d, w in pairs if d in within)
         if boost == 1.0:
             return {d: c1 * w / (w + ka + kb * bl[lengths[d]]) for d, w in pairs}
         return {d: boost * (c1 * w / (w + ka + kb * bl[lengths[d]])) for d, w in pairs}
@@ -166,16 +166,43 @@ class SegmentEval:
             return out
         return set(q.matcher(self.sub, self.ctx).all_ids())
 
+    def id_blocks(self, q) -> Iterator[list[int] | set[int]]:
+        """The documents q matches, in pieces (a count can stop early): a single posting
+        list (or a union of them) is streamed a block at a time unless already read."""
+        while isinstance(q, (Offset, wq.AndMaybe)):
+            q = q.child if isinstance(q, Offset) else q.a
+        if isinstance(q, wq.Or) and type(q).matcher is wq.Or.matcher:
+            for sub in q.subqueries:
+                yield from self.id_blocks(sub)
+        elif isinstance(q, wq.Term) and (q.fieldname, q.text) not in self._posts:
+            yield from self._stream(q.fieldname, q.text)
+        else:
+            yield self.ids(q)
+
+    def _stream(self, fieldname: str, text: str) -> Iterator[list[int]]:
+        field = _field(self.reader.schema, fieldname)
+        btext = field.to_bytes(text) if field is not None else b""
+        if field is None or (fieldname, btext) not in self.reader:
+            return
+        m = self.reader.postings(fieldname, btext)
+        deleted = None
+        if hasattr(m, "_exclude") and hasattr(m, "child"):  # FilterMatcher: deletions
+            deleted, m = m._ids, m.child
+        while m.is_active():
+            ids: list[int] = []
+            _read_all(m, ids, [], one_block=True)
+            yield [d for d in ids if d not in deleted] if deleted else ids
+
     def max_quality(self, q) -> float:
         """An upper bound of q's score in this segment (inf when unknown)."""
         try:
             m = q.matcher(self.sub, self.ctx)
             return m.max_quality() if m.is_active() else 0.0
-        except Exception:  # noqa: BLE001 - a matcher without quality bounds
+        except Exception:
             return float("inf")
 
 
-def _read_all(m, ids: list[int], ws: list[float]) -> None:
+def _read_all(m, ids: list[int], ws: list[float], one_block: bool = False) -> None:
     """Append every posting of a leaf matcher, a block at a time (Whoosh 2.7.4's W3 postings:
     one unpickled tuple of ids and weights per block; any other matcher one posting at a
     time)."""
@@ -194,11 +221,21 @@ def _read_all(m, ids: list[int], ws: list[float]) -> None:
             ids.extend(block[start:] if start else block)
             ws.extend(weights[start:] if start else weights)
             m._next_block()
+            if one_block:
+                return
         return
     while m.is_active():
         ids.append(m.id())
         ws.append(m.weight())
-        m.next()
+        if m.next() and one_block:
+            return
+
+
+def _field(schema, name: str):
+    try:
+        return schema[name]
+    except KeyError:
+        return None
 
 
 def _add_within(acc: Scores, more: Scores) -> None:

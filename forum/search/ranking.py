@@ -7,7 +7,7 @@ import heapq
 import sys
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._whoosh import W3_LENGTHS
@@ -62,6 +62,15 @@ class Reading:
     gen: int
     columns: Callable  # reader -> (post ids, thread ids, infos)
     weighting: Any
+    evals: dict = field(default_factory=dict)  # leaf searcher -> SegmentEval, for one search
+
+    def segment(self, sub, ctx) -> SegmentEval:
+        """The bulk evaluator of a segment: posting lists read once per search, shared by
+        the ranking, the count and the suggestion's check."""
+        got = self.evals.get(id(sub))
+        if got is None or got.sub is not sub:
+            got = self.evals[id(sub)] = SegmentEval(sub, ctx)
+        return got
 
 
 def rank(
@@ -79,8 +88,10 @@ def rank(
     if sort == "newest":
         full_total = total
     else:
-        full_total, core_exact = count(rd, built.core, accept)
-        if not exact:  # blocks were skipped: the threads having every concept, counted
+        # "relaxed" needs to know only whether min(total, want) threads have every concept
+        need = min(total, want) if exact else RESULT_CAP
+        full_total, core_exact = count(rd, built.core, accept, need)
+        if not exact:  # only the title tier was scored: the threads having every concept
             total, exact = full_total, core_exact
     total = max(total, len(top))
     return SearchPage(
@@ -156,7 +167,7 @@ def _collect_bulk(rd: Reading, q, k: int, accept, floor: float, ctx):
     best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
     for sub, offset in rd.s.leaf_searchers():
         _pids, tids, infos = rd.columns(sub.reader())
-        for d, score in segment_scores(SegmentEval(sub, ctx), q, floor).items():
+        for d, score in segment_scores(rd.segment(sub, ctx), q, floor).items():
             if score >= floor and accept(infos[d]):
                 tid, g = tids[d], offset + d
                 cur = best.get(tid)
@@ -184,8 +195,9 @@ def fill_hits(rd: Reading, hits: list[Hit], best: dict[int, tuple[float, int]]) 
         hit.category_id = (info >> 3) & 0x1FFF
 
 
-def count(rd: Reading, q, accept) -> tuple[int, bool]:
-    """(threads matching q up to RESULT_CAP, exact?): match sets read in bulk, no scoring."""
+def count(rd: Reading, q, accept, cap: int = RESULT_CAP) -> tuple[int, bool]:
+    """(threads matching q, up to cap; exact?): match sets read in bulk, no scoring; stops
+    as soon as cap threads are found."""
     if q is None:
         return 0, True
     ctx = rd.s.context(weighting=rd.weighting)
@@ -193,8 +205,11 @@ def count(rd: Reading, q, accept) -> tuple[int, bool]:
     seen: set[int] = set()
     for sub, _offset in rd.s.leaf_searchers():
         _pids, tids, infos = rd.columns(sub.reader())
-        seen.update(tids[d] for d in SegmentEval(sub, ctx).ids(q) if accept(infos[d]))
-    return min(len(seen), RESULT_CAP), True
+        for block in rd.segment(sub, ctx).id_blocks(q):
+            seen.update(tids[d] for d in block if accept(infos[d]))
+            if len(seen) >= cap:
+                return cap, True
+    return len(seen), True
 
 
 class TopThreads:

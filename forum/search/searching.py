@@ -171,6 +171,6 @@ def _english_fix(rd: Reading, q: str, ix: SearchIndex) -> str | None:
     text = " ".join(corrected)
     built = qb.build(text, ix.glossary, ix.cg)
     # verify against live posts: a word left only by deleted posts finds nothing
-    if built.core is None or not count(rd, built.core, accept_all)[0]:
+    if built.core is None or not count(rd, built.core, accept_all, 1)[0]:
         return None
     return text
