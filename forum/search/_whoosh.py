@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from whoosh import query as wq
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
-    from whoosh.codec.whoosh3 import W3PerDocReader
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocReader
     from whoosh.filedb.filestore import FileStorage
     from whoosh.lang.porter2 import stem as porter2
     from whoosh.matching import mcore
@@ -107,6 +107,6 @@ writing.PostingPool.add = _lean_pool_add  # SegmentWriter ignores its poolclass 
 
 
 __all__ = [
-    "BYTE_TO_LENGTH", "POSITIONS", "W3_LENGTHS", "FileStorage", "MpWriter", "Token", "Tokenizer",
+    "BYTE_TO_LENGTH", "POSITIONS", "W3_LENGTHS", "W3FieldWriter", "FileStorage", "MpWriter", "Token", "Tokenizer",
     "WrappingMatcher", "columns", "fields", "formats", "pack_uint", "porter2", "scoring", "windex", "wq", "writing",
 ]  # fmt: skip

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import postings as _postings  # noqa: F401 - installs the term-grouping segment writer
 from . import schema as sc
 from . import searching
 from ._whoosh import FileStorage, MpWriter, windex, writing
