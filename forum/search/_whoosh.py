@@ -107,6 +107,22 @@ writing.PostingPool.add = _lean_pool_add  # SegmentWriter ignores its poolclass 
 
 
 __all__ = [
-    "BYTE_TO_LENGTH", "POSITIONS", "W3_LENGTHS", "W3FieldWriter", "FileStorage", "MpWriter", "Token", "Tokenizer",
-    "WrappingMatcher", "columns", "fields", "formats", "pack_uint", "porter2", "scoring", "windex", "wq", "writing",
+    "BYTE_TO_LENGTH",
+    "POSITIONS",
+    "W3_LENGTHS",
+    "FileStorage",
+    "MpWriter",
+    "Token",
+    "Tokenizer",
+    "W3FieldWriter",
+    "WrappingMatcher",
+    "columns",
+    "fields",
+    "formats",
+    "pack_uint",
+    "porter2",
+    "scoring",
+    "windex",
+    "wq",
+    "writing",
 ]  # fmt: skip

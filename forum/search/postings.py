@@ -11,8 +11,9 @@ had to spill to disk, another codec) takes Whoosh's own path. Imports the whoosh
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 
-from ._whoosh import BYTE_TO_LENGTH, W3_LENGTHS, W3FieldWriter, writing
+from ._whoosh import BYTE_TO_LENGTH, W3_LENGTHS, MpWriter, W3FieldWriter, writing
 
 _PostingPool = writing.PostingPool
 _whoosh_add_postings = W3FieldWriter.add_postings
@@ -126,6 +127,39 @@ def add_postings(self, schema, lengths, items):
     if lastfn is not None:
         self.finish_field()
     return None
+
+
+# Bulk writing with several processes ----------------------------------------------------------
+
+BATCH = 512  # documents handed to a process at a time
+
+
+def bulk_writer(ix, cg, procs: int, limitmb: int):
+    """A writer for a rebuild in which this process and procs - 1 forked children each write
+    one segment (Whoosh's MpWriter alone leaves this process feeding the children)."""
+    sub = {"compound": False, "limitmb": limitmb}
+    w = MpWriter(
+        ix, procs=procs - 1, multisegment=True, batchsize=BATCH, subargs=sub, _lk=False, **sub
+    )
+    for name in ("text", "title"):
+        w.schema[name].cg = cg
+    return w
+
+
+def feed(w, docs: Iterable[dict], procs: int) -> None:
+    """Add documents (field dicts) to a writer from bulk_writer (or any writer when procs is
+    1). Every procs-th batch is indexed by this process, the others by the children: on 2
+    cores, this process and one child instead of an idle feeder and two children."""
+    if procs <= 1:
+        for fields in docs:
+            w.add_document(**fields)
+        return
+    own = writing.SegmentWriter.add_document
+    for i, fields in enumerate(docs):
+        if (i // BATCH) % procs == 0:
+            own(w, **fields)
+        else:
+            w.add_document(**fields)
 
 
 def install() -> None:
