@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from whoosh import query as wq
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
-    from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocReader
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocReader, W3PostingsWriter
     from whoosh.filedb.filestore import FileStorage
     from whoosh.lang.porter2 import stem as porter2
     from whoosh.matching import mcore
@@ -115,6 +115,7 @@ __all__ = [
     "Token",
     "Tokenizer",
     "W3FieldWriter",
+    "W3PostingsWriter",
     "WrappingMatcher",
     "columns",
     "fields",

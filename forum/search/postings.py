@@ -5,7 +5,7 @@ segment is written, then feeds them one by one to the codec (a method call, asse
 field-length lookup per posting): about half of the indexing time. Here the pool groups the
 postings by term as documents arrive (document numbers only grow within a writer), only the
 distinct terms are sorted, and each term's postings are written a block at a time from arrays.
-The bytes on disk are the same. Anything unusual (postings arriving out of order, a pool that
+The postings are the same (a block's maximum weight is now the stored float32 value). Anything unusual (postings arriving out of order, a pool that
 had to spill to disk, another codec) takes Whoosh's own path. Imports the whoosh shim only."""
 
 from __future__ import annotations
@@ -13,23 +13,32 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
-from ._whoosh import BYTE_TO_LENGTH, W3_LENGTHS, MpWriter, W3FieldWriter, writing
+from ._whoosh import (
+    BYTE_TO_LENGTH,
+    W3_LENGTHS,
+    MpWriter,
+    W3FieldWriter,
+    W3PostingsWriter,
+    writing,
+)
 
 _PostingPool = writing.PostingPool
 _whoosh_add_postings = W3FieldWriter.add_postings
+_whoosh_add_document = writing.SegmentWriter.add_document
 
 
 class GroupedPostings:
     """A pool's postings by term: iterated as Whoosh's sorted 5-tuples, or term by term."""
 
-    def __init__(self, terms: dict):
-        self.terms = terms
+    def __init__(self, fields: dict):
+        self.fields = fields  # fieldname -> term bytes -> (docnums, weights, values)
 
     def grouped(self):
         """(fieldname, term bytes, docnums, weights, values) in (field, term) order."""
-        terms = self.terms
-        for key in sorted(terms):
-            yield (*key, *terms[key])
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for btext in sorted(terms):
+                yield (fieldname, btext, *terms[btext])
 
     def __iter__(self):
         for fieldname, btext, docs, weights, values in self.grouped():
@@ -42,16 +51,19 @@ class TermPool(_PostingPool):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        self.fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self.in_order = True
 
     def add(self, item):
         """Record one (fieldname, term bytes, docnum, weight, value) posting."""
         fieldname, btext, docnum, weight, value = item
-        got = self.terms.get((fieldname, btext))
-        if got is None:
+        terms = self.fields.get(fieldname)
+        if terms is None:
             self.fieldnames.add(fieldname)
-            got = self.terms[fieldname, btext] = (array("I"), array("f"), [])
+            terms = self.fields[fieldname] = {}
+        got = terms.get(btext)
+        if got is None:
+            got = terms[btext] = (array("I"), array("f"), [])
             self.currentsize += 240 + len(btext)
         elif got[0][-1] >= docnum:
             self.in_order = False
@@ -62,10 +74,33 @@ class TermPool(_PostingPool):
         if self.currentsize > self.limit:
             self.save()
 
+    def add_field(self, fieldname: str, docnum: int, items, boost: float, scorable: bool) -> int:
+        """Record a field's postings for the newest document (a field's index() output);
+        return the field's length."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            self.fieldnames.add(fieldname)
+            terms = self.fields[fieldname] = {}
+        length = added = 0
+        for btext, freq, weight, value in items:
+            length += freq
+            got = terms.get(btext)
+            if got is None:
+                terms[btext] = (array("I", (docnum,)), array("f", (weight * boost,)), [value])
+                added += 1
+            else:
+                got[0].append(docnum)
+                got[1].append(weight * boost)
+                got[2].append(value)
+        self.currentsize += 24 * length + 240 * added
+        if self.currentsize > self.limit:
+            self.save()
+        return length if scorable else 0
+
     def _ungroup(self) -> None:
-        if self.terms:
-            self.current.extend(GroupedPostings(self.terms))
-            self.terms = {}
+        if self.fields:
+            self.current.extend(GroupedPostings(self.fields))
+            self.fields = {}
 
     def save(self):
         """Spill to a sorted run on disk (Whoosh's way)."""
@@ -77,7 +112,54 @@ class TermPool(_PostingPool):
         if self.runs or self.current or not self.in_order:
             self._ungroup()
             return super().iter_postings()
-        return GroupedPostings(self.terms)
+        return GroupedPostings(self.fields)
+
+
+def add_document(self, **fields):
+    """SegmentWriter.add_document handing each field's postings to the pool in one call."""
+    pool = self.pool
+    if not isinstance(pool, TermPool) or not _plain(self.schema):
+        return _whoosh_add_document(self, **fields)
+    self._check_state()
+    schema, docnum, pdw = self.schema, self.docnum, self.perdocwriter
+    docboost = self._doc_boost(fields)
+    names = sorted(name for name in fields if not name.startswith("_"))
+    self._check_fields(schema, names)
+    pdw.start_doc(docnum)
+    for name in names:
+        value = fields[name]
+        if value is None:
+            continue
+        field = schema[name]
+        length = 0
+        if field.indexed:
+            boost = self._field_boost(fields, name, docboost)
+            length = pool.add_field(name, docnum, field.index(value), boost, field.scorable)
+        custom = fields.get(f"_stored_{name}", value)
+        pdw.add_field(name, field, custom if field.stored else None, length)
+        column = field.column_type
+        if column and custom is not None:
+            pdw.add_column_value(name, column, field.to_column_value(custom))
+    pdw.finish_doc()
+    self._added = True
+    self.docnum += 1
+    return None
+
+
+def _plain(schema) -> bool:
+    """No field needs vectors or a separate spelling field (this add_document's limits)."""
+    return all(not f.vector and not f.separate_spelling() for _name, f in schema.items())
+
+
+def _mini_weights(self):
+    """W3PostingsWriter._mini_weights with C-speed equality tests (same result)."""
+    weights = self._weights
+    n = len(weights)
+    if weights.count(1.0) == n:
+        return None
+    if weights.count(weights[0]) == n:
+        return weights[0]
+    return tuple(weights)
 
 
 def _length_bytes(lengths, fieldname: str):
@@ -154,7 +236,7 @@ def feed(w, docs: Iterable[dict], procs: int) -> None:
         for fields in docs:
             w.add_document(**fields)
         return
-    own = writing.SegmentWriter.add_document
+    own = add_document
     for i, fields in enumerate(docs):
         if (i // BATCH) % procs == 0:
             own(w, **fields)
@@ -165,7 +247,9 @@ def feed(w, docs: Iterable[dict], procs: int) -> None:
 def install() -> None:
     """Use the term-grouping pool and writer for every Whoosh writer of this process."""
     writing.PostingPool = TermPool
+    writing.SegmentWriter.add_document = add_document
     W3FieldWriter.add_postings = add_postings
+    W3PostingsWriter._mini_weights = _mini_weights
 
 
 install()
