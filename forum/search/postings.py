@@ -10,6 +10,8 @@ had to spill to disk, another codec) takes Whoosh's own path. Imports the whoosh
 
 from __future__ import annotations
 
+import contextlib
+import queue
 from array import array
 from collections.abc import Iterable
 
@@ -216,11 +218,35 @@ def add_postings(self, schema, lengths, items):
 BATCH = 512  # documents handed to a process at a time
 
 
+class BulkWriter(MpWriter):
+    """MpWriter (multisegment) whose own process writes its segment while the children
+    write theirs (Whoosh's waits for the children first, then writes its own)."""
+
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:
+            self._enqueue()
+        for _task in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        own = self._finalize_segment() if self._added else self._close_segment()
+        for task in self.tasks:
+            task.join()
+        results = []
+        for _task in self.tasks:
+            with contextlib.suppress(queue.Empty):
+                results.append(self.resultqueue.get(timeout=1))
+        finalsegments += [segment for _run, _fields, segment in results]
+        if own is not None:
+            finalsegments.append(own)
+        self._commit_toc(finalsegments)
+        self._finish()
+
+
 def bulk_writer(ix, cg, procs: int, limitmb: int):
     """A writer for a rebuild in which this process and procs - 1 forked children each write
     one segment (Whoosh's MpWriter alone leaves this process feeding the children)."""
     sub = {"compound": False, "limitmb": limitmb}
-    w = MpWriter(
+    w = BulkWriter(
         ix, procs=procs - 1, multisegment=True, batchsize=BATCH, subargs=sub, _lk=False, **sub
     )
     for name in ("text", "title"):
