@@ -31,8 +31,9 @@ from .typos import Corrector
 
 CACHE_SIZE = 256  # query results kept per index, keyed by index generation
 WRITE_TIMEOUT = 10.0  # seconds a writer waits for the index lock before IndexBusy
-# Bumped when analysis changes what the index holds (terms, tokens): `flask forum reindex`.
-ANALYSIS_VERSION = 2
+# Bumped when analysis changes what the index holds (terms, tokens, positions): reindex.
+# 3: no positions (issue 13, speed); older indexes keep working, slower to read.
+ANALYSIS_VERSION = 3
 
 
 class IndexBusy(Exception):
