@@ -10,7 +10,7 @@ Works on Whoosh searchers and queries it is given; imports the shim for query ty
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 from ._whoosh import BYTE_TO_LENGTH, wq
@@ -62,7 +62,7 @@ class SegmentEval:
         if lengths is None:  # not our fast scorer: let the matcher score
             return self._generic(q, within)
         c1, ka, kb, bl, boost = sc.c1, sc.ka, sc.kb, BYTE_TO_LENGTH, q.boost
-        pairs = zip(ids, ws, strict=True)
+        pairs: Iterable[tuple[int, float]] = zip(ids, ws, strict=True)
         if within is not None:
             pairs = ((d, w) for d, w in pairs if d in within)
         if boost == 1.0:
@@ -123,12 +123,11 @@ class SegmentEval:
     def _intersection(self, subs, within) -> Scores:
         if not subs:
             return {}
-        keys = None
-        for sub in subs:
-            ids = self.ids(sub)
-            keys = ids if keys is None else keys & ids
+        keys = self.ids(subs[0])
+        for sub in subs[1:]:
             if not keys:
                 return {}
+            keys &= self.ids(sub)
         if within is not None:
             keys = keys & within.keys() if isinstance(within, dict) else keys & within
         acc: Scores = dict.fromkeys(keys, 0.0)

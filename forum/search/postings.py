@@ -48,7 +48,7 @@ class GroupedPostings:
                 yield fieldname, btext, d, w, v
 
 
-class TermPool(_PostingPool):
+class TermPool(writing.PostingPool):
     """PostingPool grouping postings by term (see the module docstring)."""
 
     def __init__(self, *args, **kwargs):
