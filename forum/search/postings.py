@@ -120,7 +120,7 @@ class TermPool(writing.PostingPool):
 def add_document(self, **fields):
     """SegmentWriter.add_document handing each field's postings to the pool in one call."""
     pool = self.pool
-    if not isinstance(pool, TermPool) or not _plain(self.schema):
+    if not isinstance(pool, TermPool) or not _plain(self):
         return _whoosh_add_document(self, **fields)
     self._check_state()
     schema, docnum, pdw = self.schema, self.docnum, self.perdocwriter
@@ -148,9 +148,16 @@ def add_document(self, **fields):
     return None
 
 
-def _plain(schema) -> bool:
-    """No field needs vectors or a separate spelling field (this add_document's limits)."""
-    return all(not f.vector and not f.separate_spelling() for _name, f in schema.items())
+def _plain(writer) -> bool:
+    """No field needs vectors or a separate spelling field (this add_document's limits);
+    worked out once per writer."""
+    got = writer.__dict__.get("_forum_plain")
+    if got is None:
+        fields = writer.schema.items()
+        got = writer._forum_plain = all(
+            not f.vector and not f.separate_spelling() for _n, f in fields
+        )
+    return got
 
 
 def _mini_weights(self):

@@ -85,9 +85,12 @@ class TextField(fields.TEXT):
                 yield term.encode("utf-8"), len(poss), weight, _encode_positions(poss)
             return
         freq = _FREQ_VALUES
-        for term, (poss, weight) in terms.items():
-            n = len(poss)
-            yield term.encode("utf-8"), n, weight, freq[n] if n < 64 else pack_uint(n)
+        yield from [
+            (term.encode("utf-8"), len(poss), weight, freq[len(poss)])
+            if len(poss) < 64
+            else (term.encode("utf-8"), len(poss), weight, pack_uint(len(poss)))
+            for term, (poss, weight) in terms.items()
+        ]
 
 
 _FREQ_VALUES = [pack_uint(n) for n in range(64)]  # Frequency format's posting values
