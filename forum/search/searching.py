@@ -131,8 +131,10 @@ def similar(ix: SearchIndex, rd: Reading, text: str, limit: int, text_for: TextF
     if not parts:
         return []
     q = qb.for_field(Or(parts, scale=0.9) if len(parts) > 1 else parts[0], rd.s.reader(), "title")
+    # Whoosh's matchers with block-max skipping: the coordination scale (Or(scale=)) has no
+    # bulk form, and only the best few titles are wanted
     hits, _total, _exact = collect(
-        rd, q, max(limit * 3, 10), accept_all, "relevance", count_all=False
+        rd, q, max(limit * 3, 10), accept_all, "relevance", count_all=False, bulk=False
     )
     best = hits[0].score if hits else 0.0
     hits = [h for h in hits if h.score >= best * 0.35]
