@@ -171,3 +171,24 @@ def test_indexes_with_positions_keep_working_and_check_phrase_order(ix_path, mon
         assert {h.thread_id for h in new.search('"nonce too low"').hits} == {1, 2}
         assert [h.thread_id for h in new.search('"钱包闪退"').hits] == [3]
         assert new.similar("nonce too low")
+
+
+def test_optimize_merges_segments_through_the_grouping_pool(ix_path):
+    def note(i: int, body: str) -> Doc:
+        return Doc(i, i, 2, True, False, False, f"note {i}", body, "a", datetime(2024, 1, 1),
+                   datetime(2024, 1, 1))  # fmt: skip
+
+    with SearchIndex(ix_path) as ix:
+        for start in (1, 11, 21):
+            ix.write([note(i, f"wallet 转账 batch {start}") for i in range(start, start + 10)])
+        ix.write(delete_post_ids=[5, 15])
+        before = {
+            q: [h.thread_id for h in ix.search(q, per_page=50).hits] for q in ("wallet", "转账")
+        }
+        ix.optimize()
+        with ix.reading() as rd:
+            assert len(rd.s.leaf_searchers()) == 1
+        assert ix.post_ids() == set(range(1, 31)) - {5, 15}
+        for q, want in before.items():
+            assert sorted(h.thread_id for h in ix.search(q, per_page=50).hits) == sorted(want)
+        assert ix.search("wallet").total == 28
