@@ -1,6 +1,7 @@
 """Search benchmark: forum.search (Whoosh) against SQLite FTS5 (trigram) on one corpus.
 
     .venv/bin/python bench/search.py --posts 100000          # full run, prints a table
+    .venv/bin/python bench/search.py --posts 100000 --builds 3   # reindex: median of 3 builds
     .venv/bin/python bench/search.py --posts 10000           # quick run
     .venv/bin/python bench/search.py --compare               # analyzers on the labelled set
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
@@ -232,21 +234,39 @@ def timed(fn, runs: int) -> list[float]:
     return out
 
 
-def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
+def build_both(posts, procs: int, workdir: Path, builds: int) -> tuple[SearchIndex, dict]:
+    """Build the FTS5 table and the Whoosh index `builds` times, alternating (the machine's
+    load changes by the minute); the figures are the medians."""
+    db_path = workdir / "fts.db"
+    runs: dict[str, list[float]] = {"fts": [], "fts_cpu": [], "wh": [], "wh_cpu": []}
+    ix = SearchIndex(workdir / "whoosh", cache_size=0)
+    for _ in range(builds):
+        db_path.unlink(missing_ok=True)
+        c0 = cpu_seconds()
+        runs["fts"].append(build_fts(posts, db_path))
+        runs["fts_cpu"].append(cpu_seconds() - c0)
+        c0, t = cpu_seconds(), time.perf_counter()
+        ix.rebuild(posts, procs=procs)
+        runs["wh"].append(time.perf_counter() - t)
+        runs["wh_cpu"].append(cpu_seconds() - c0)
+    ratios = [w / f for w, f in zip(runs["wh"], runs["fts"], strict=True)]
+    return ix, {
+        "whoosh_build_s": statistics.median(runs["wh"]),
+        "fts_build_s": statistics.median(runs["fts"]),
+        "whoosh_build_cpu_s": statistics.median(runs["wh_cpu"]),
+        "fts_build_cpu_s": statistics.median(runs["fts_cpu"]),
+        "build_ratios": ratios,
+    }
+
+
+def run_bench(n_posts: int, procs: int, runs: int, workdir: Path, builds: int = 1) -> dict:
     """Build both indexes from the same corpus, time the query set, return the figures."""
     t = time.perf_counter()
     posts = corpus.generate(n_posts)
     gen_s = time.perf_counter() - t
-    docs = posts
+    load_before = os.getloadavg()[0]
+    ix, build = build_both(posts, procs, workdir, builds)
     db_path = workdir / "fts.db"
-    c0 = cpu_seconds()
-    fts_build = build_fts(posts, db_path)
-    fts_cpu = cpu_seconds() - c0
-    ix = SearchIndex(workdir / "whoosh", cache_size=0)
-    c0, t = cpu_seconds(), time.perf_counter()
-    ix.rebuild(docs, procs=procs)
-    wh_build = time.perf_counter() - t
-    wh_cpu = cpu_seconds() - c0
     db = sqlite3.connect(db_path)
 
     def text_for(post_ids):
@@ -258,10 +278,8 @@ def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
         "posts": len(posts),
         "threads": posts[-1].thread_id,
         "generate_s": gen_s,
-        "whoosh_build_s": wh_build,
-        "fts_build_s": fts_build,
-        "whoosh_build_cpu_s": wh_cpu,
-        "fts_build_cpu_s": fts_cpu,
+        **build,
+        "load_before": load_before,
         "whoosh_size": dir_size(workdir / "whoosh"),
         "fts_size": db_path.stat().st_size,
     }
@@ -312,6 +330,7 @@ def run_bench(n_posts: int, procs: int, runs: int, workdir: Path) -> dict:
         )
     res["latency_ms"] = {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in samples.items()}
     res["zero_hit_queries"] = zero
+    res["load_after"] = os.getloadavg()[0]
     res["queries"] = len(QUERIES)
     res["per_query"] = per_query
     return res
@@ -337,6 +356,10 @@ def print_table(r: dict) -> None:
     print(
         f"\n{r['posts']} posts, {r['threads']} threads, {r['queries']} queries "
         f"(zero hits: whoosh {r['zero_hit_queries']['whoosh']}, fts5 {r['zero_hit_queries']['fts']})\n"
+    )
+    print(
+        f"load average {r['load_before']:.1f} before the builds, {r['load_after']:.1f} at the "
+        f"end; reindex ratio per build: {', '.join(f'{x:.2f}' for x in r['build_ratios'])}\n"
     )
     print("| measure | Whoosh | FTS5 trigram | ratio |")
     print("| --- | ---: | ---: | ---: |")
@@ -505,6 +528,7 @@ def main(argv=None) -> None:
         "--floor", nargs=2, type=float, metavar=("RECALL", "MRR"),
         help="with --relevance: exit 1 if the mixed index scores below these (regression check)",
     )  # fmt: skip
+    ap.add_argument("--builds", type=int, default=1, help="builds of each index (medians)")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -520,7 +544,7 @@ def main(argv=None) -> None:
                 if recall < args.floor[0] or mrr < args.floor[1]:
                     sys.exit(f"relevance below the floor: {recall:.3f} / {mrr:.3f}")
             return
-        r = run_bench(args.posts, args.procs, args.runs, workdir)
+        r = run_bench(args.posts, args.procs, args.runs, workdir, args.builds)
         print_table(r)
         slow = sorted(r["per_query"], key=lambda x: -x["whoosh_ms"])[:8]
         print("\nslowest Whoosh queries (median ms, with highlight):")

@@ -15,13 +15,14 @@ with warnings.catch_warnings():
     from whoosh import query as wq
     from whoosh.analysis import Token, Tokenizer
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS
-    from whoosh.codec.whoosh3 import W3PerDocReader
+    from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocReader, W3PostingsWriter
     from whoosh.filedb.filestore import FileStorage
     from whoosh.lang.porter2 import stem as porter2
     from whoosh.matching import mcore
     from whoosh.matching.binary import AndMaybeMatcher, UnionMatcher
     from whoosh.matching.wrappers import WrappingMatcher
     from whoosh.multiproc import MpWriter
+    from whoosh.system import pack_uint
     from whoosh.util.numeric import _length_byte_cache as BYTE_TO_LENGTH
 
 POSITIONS = formats.Positions()
@@ -106,6 +107,23 @@ writing.PostingPool.add = _lean_pool_add  # SegmentWriter ignores its poolclass 
 
 
 __all__ = [
-    "BYTE_TO_LENGTH", "POSITIONS", "W3_LENGTHS", "FileStorage", "MpWriter", "Token", "Tokenizer",
-    "WrappingMatcher", "columns", "fields", "formats", "porter2", "scoring", "windex", "wq", "writing",
+    "BYTE_TO_LENGTH",
+    "POSITIONS",
+    "W3_LENGTHS",
+    "FileStorage",
+    "MpWriter",
+    "Token",
+    "Tokenizer",
+    "W3FieldWriter",
+    "W3PostingsWriter",
+    "WrappingMatcher",
+    "columns",
+    "fields",
+    "formats",
+    "pack_uint",
+    "porter2",
+    "scoring",
+    "windex",
+    "wq",
+    "writing",
 ]  # fmt: skip

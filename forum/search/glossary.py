@@ -115,10 +115,14 @@ class CompiledGlossary:
         """Add entry/group tokens to `out` (term -> (positions, weight)) where entries occur."""
         by_first = self.by_first
         for positions, weight in position_maps:
-            if not positions or not any(t in by_first or self._has_single(t) for t in positions):
+            # only positions whose term may start an entry are tried (most bigrams cannot)
+            starts = sorted(
+                p for t, ps in positions.items() if t in by_first or self._has_single(t) for p in ps
+            )
+            if not starts:
                 continue
             seq = {p: term for term, ps in positions.items() for p in ps}
-            for pos in sorted(seq):
+            for pos in starts:
                 for entry, emit in self._candidates(seq, pos):
                     if len(entry) > 1 and any(
                         seq.get(pos + i) != e for i, e in enumerate(entry[1:], 1)

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import postings as _postings  # also installs the term-grouping segment writer
 from . import schema as sc
 from . import searching
-from ._whoosh import FileStorage, MpWriter, windex, writing
+from ._whoosh import FileStorage, windex, writing
 from .analysis import DEFAULT_MODE
 from .glossary import GLOSSARY_PATH, CompiledGlossary, Glossary
 from .progress import OutboxProgress
@@ -30,8 +31,9 @@ from .typos import Corrector
 
 CACHE_SIZE = 256  # query results kept per index, keyed by index generation
 WRITE_TIMEOUT = 10.0  # seconds a writer waits for the index lock before IndexBusy
-# Bumped when analysis changes what the index holds (terms, tokens): `flask forum reindex`.
-ANALYSIS_VERSION = 2
+# Bumped when analysis changes what the index holds (terms, tokens, positions): reindex.
+# 3: no positions (issue 13, speed); older indexes keep working, slower to read.
+ANALYSIS_VERSION = 3
 
 
 class IndexBusy(Exception):
@@ -263,25 +265,13 @@ class SearchIndex:
         with self._write_lock:
             lock = self._lock(timeout)
             try:
-                sub = {"compound": False, "limitmb": limitmb}
                 if procs > 1:
                     sc.set_fork_glossary(self.cg)  # forked children index with it
-                    w = MpWriter(
-                        self.ix,
-                        procs=procs,
-                        multisegment=True,
-                        batchsize=512,
-                        subargs=sub,
-                        _lk=False,
-                        **sub,
-                    )
-                    for name in ("text", "title"):
-                        w.schema[name].cg = self.cg
+                    w = _postings.bulk_writer(self.ix, self.cg, procs, limitmb)
                 else:
                     w = self._segment_writer(limitmb=limitmb)
                 try:
-                    for doc in docs:
-                        w.add_document(**sc.doc_fields(doc, self.store_text))
+                    _postings.feed(w, (sc.doc_fields(d, self.store_text) for d in docs), procs)
                     w.commit(mergetype=writing.CLEAR)
                 except BaseException:
                     w.cancel()

@@ -339,4 +339,26 @@ def build(
     ]
     if excluded:
         scored, core = wq.AndNot(scored, _one(excluded)), wq.AndNot(core, _one(excluded))
+    scored, core = for_field(scored, reader, fieldname), for_field(core, reader, fieldname)
     return Built(scored, core, frozenset(hl), floor, _corrected(plain_concepts))
+
+
+def for_field(q: wq.Query, reader, fieldname: str) -> wq.Query:
+    """q as the field can answer it: phrases become ANDs where no positions are indexed."""
+    return q if _has_positions(reader, fieldname) else q.accept(_unphrase)
+
+
+def _has_positions(reader, fieldname: str) -> bool:
+    """Indexes built before issue 13's speed work kept positions (quoted phrases checked
+    word order); newer ones do not (faster to write and to read). Without a reader: assume
+    none (a Phrase on a field without positions is an error, an And is valid on both)."""
+    if reader is None or fieldname not in reader.schema:
+        return False
+    return reader.schema[fieldname].format.supports("positions")
+
+
+def _unphrase(q: wq.Query) -> wq.Query:
+    """A phrase becomes the AND of its words in one post (no positions to check order)."""
+    if isinstance(q, wq.Phrase):
+        return wq.And([wq.Term(q.fieldname, w) for w in q.words], boost=q.boost)
+    return q

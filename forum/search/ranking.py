@@ -7,13 +7,13 @@ import heapq
 import sys
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._whoosh import W3_LENGTHS
+from .bulk import SegmentEval, segment_scores
 
 RESULT_CAP = 1000  # threads: deeper pages are not served, totals say "1000+"
-COUNT_BUDGET = 800  # matching posts a count may read before it estimates instead
 TIER_MIN_MATCHES = 2000  # estimated posts above which the title tier is tried first
 EXHAUSTIVE_MAX = 400  # estimated posts up to which every match is scored (exact counts)
 KIND_NAMES = {0: "question", 1: "answer", 2: "accepted"}
@@ -62,6 +62,15 @@ class Reading:
     gen: int
     columns: Callable  # reader -> (post ids, thread ids, infos)
     weighting: Any
+    evals: dict = field(default_factory=dict)  # leaf searcher -> SegmentEval, for one search
+
+    def segment(self, sub, ctx) -> SegmentEval:
+        """The bulk evaluator of a segment: posting lists read once per search, shared by
+        the ranking, the count and the suggestion's check."""
+        got = self.evals.get(id(sub))
+        if got is None or got.sub is not sub:
+            got = self.evals[id(sub)] = SegmentEval(sub, ctx)
+        return got
 
 
 def rank(
@@ -79,8 +88,10 @@ def rank(
     if sort == "newest":
         full_total = total
     else:
-        full_total, core_exact = count(rd, built.core, accept)
-        if not exact:  # blocks were skipped: the threads having every concept, counted
+        # "relaxed" needs to know only whether min(total, want) threads have every concept
+        need = min(total, want) if exact else RESULT_CAP
+        full_total, core_exact = count(rd, built.core, accept, need)
+        if not exact:  # only the title tier was scored: the threads having every concept
             total, exact = full_total, core_exact
     total = max(total, len(top))
     return SearchPage(
@@ -115,16 +126,28 @@ def _top(rd: Reading, built, k: int, accept, sort: str, titled) -> tuple[list[Hi
 
 
 def collect(
-    rd: Reading, q, k: int, accept, sort: str, floor: float = 0.0, core=None, count_all=True
+    rd: Reading,
+    q,
+    k: int,
+    accept,
+    sort: str,
+    floor: float = 0.0,
+    core=None,
+    count_all=True,
+    bulk: bool = True,
 ) -> tuple[list[Hit], int, bool]:
     """Top k threads (best post each) by score or by date, and the capped thread count.
 
-    core: a cheaper query matching fewer posts, used to count when blocks were skipped."""
+    bulk: score term at a time (forum.search.bulk; exact, every match counted); otherwise
+    Whoosh's matchers with block-max skipping, where core, a cheaper query matching fewer
+    posts, counts when blocks were skipped."""
     s = rd.s
     ctx = s.context(weighting=rd.weighting)
     if sort == "newest":
         return _collect_newest(rd, (core or q).normalize(), k, accept, ctx)
     q = q.normalize()
+    if bulk:
+        return _collect_bulk(rd, q, k, accept, floor, ctx)
     top = TopThreads(k, floor)
     exhaustive = True
     # small result sets: score every match (no block skipping) and count them on the way
@@ -137,6 +160,23 @@ def collect(
     if exhaustive or not count_all:
         return hits, len(top.seen), exhaustive
     return (hits, *count(rd, core or q, accept))
+
+
+def _collect_bulk(rd: Reading, q, k: int, accept, floor: float, ctx):
+    """Top k threads, every document scored term at a time; the count is exact."""
+    best: dict[int, tuple[float, int]] = {}  # tid -> (score, global docnum)
+    for sub, offset in rd.s.leaf_searchers():
+        _pids, tids, infos = rd.columns(sub.reader())
+        for d, score in segment_scores(rd.segment(sub, ctx), q, floor).items():
+            if score >= floor and accept(infos[d]):
+                tid, g = tids[d], offset + d
+                cur = best.get(tid)
+                if cur is None or score > cur[0] or (score == cur[0] and g < cur[1]):
+                    best[tid] = (score, g)
+    ranked = heapq.nsmallest(k, best.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    hits = [Hit(tid, 0, score) for tid, (score, _g) in ranked]
+    fill_hits(rd, hits, best)
+    return hits, len(best), True
 
 
 def _collect_newest(rd: Reading, q, k, accept, ctx):
@@ -155,12 +195,21 @@ def fill_hits(rd: Reading, hits: list[Hit], best: dict[int, tuple[float, int]]) 
         hit.category_id = (info >> 3) & 0x1FFF
 
 
-def count(rd: Reading, q, accept, budget: int = COUNT_BUDGET) -> tuple[int, bool]:
-    """(threads matching q up to RESULT_CAP, exact?): ids only, no scoring."""
+def count(rd: Reading, q, accept, cap: int = RESULT_CAP) -> tuple[int, bool]:
+    """(threads matching q, up to cap; exact?): match sets read in bulk, no scoring; stops
+    as soon as cap threads are found."""
     if q is None:
         return 0, True
     ctx = rd.s.context(weighting=rd.weighting)
-    return count_threads(rd.s, q.normalize(), accept, ctx, rd.columns, budget, RESULT_CAP)
+    q = q.normalize()
+    seen: set[int] = set()
+    for sub, _offset in rd.s.leaf_searchers():
+        _pids, tids, infos = rd.columns(sub.reader())
+        for block in rd.segment(sub, ctx).id_blocks(q):
+            seen.update(tids[d] for d in block if accept(infos[d]))
+            if len(seen) >= cap:
+                return cap, True
+    return len(seen), True
 
 
 class TopThreads:
@@ -276,33 +325,13 @@ def load_column(reader, name: str, typecode: str = "q") -> array:
 # Collection without scoring ------------------------------------------------------------------
 
 
-def count_threads(s, q, accept, ctx, columns_for, budget: int, cap: int) -> tuple[int, bool]:
-    """(distinct threads matching q up to cap, exact?), reading ids only.
-
-    After `budget` matching posts it stops and extrapolates from Whoosh's size estimate."""
-    seen: set[int] = set()
-    scanned = 0
-    for sub, _offset in s.leaf_searchers():
-        _pids, tids, infos = columns_for(sub.reader())
-        for d in q.matcher(sub, ctx).all_ids():
-            scanned += 1
-            if accept(infos[d]):
-                seen.add(tids[d])
-                if len(seen) >= cap:
-                    return cap, True
-            if scanned >= budget:
-                guess = len(seen) * q.estimate_size(s.reader()) // scanned
-                return min(cap, max(len(seen), guess)), False
-    return len(seen), True
-
-
 def newest_threads(s, q, k, accept, ctx, columns_for) -> tuple[list[tuple[int, int]], int]:
     """The k newest matching threads as (thread id, global docnum of the post to show), and
     how many threads match. Shown post: accepted answer > question > other answer."""
     best: dict[int, tuple[int, int, int]] = {}  # tid -> (day, kind preference, global doc)
     for sub, offset in s.leaf_searchers():
         _pids, tids, infos = columns_for(sub.reader())
-        for d in q.matcher(sub, ctx).all_ids():
+        for d in sorted(SegmentEval(sub, ctx).ids(q)):
             info = infos[d]
             if not accept(info):
                 continue

@@ -14,6 +14,7 @@ from ._whoosh import (
     columns,
     fields,
     formats,
+    pack_uint,
     scoring,
 )
 from .analysis import DEFAULT_MODE, english_words, index_terms, term_positions
@@ -62,8 +63,8 @@ class TextField(fields.TEXT):
 
     Value: (title, body) for the "text" field (title words weigh double), a string otherwise."""
 
-    def __init__(self, mode: str = DEFAULT_MODE):
-        super().__init__(analyzer=FoldingTokenizer(mode), phrase=True)
+    def __init__(self, mode: str = DEFAULT_MODE, phrase: bool = False):
+        super().__init__(analyzer=FoldingTokenizer(mode), phrase=phrase)
         self.mode = mode
         self.cg: CompiledGlossary | None = None
 
@@ -79,8 +80,20 @@ class TextField(fields.TEXT):
             terms = index_terms(value[0], value[1], cg, self.mode)
         else:
             terms = index_terms("", value, cg, self.mode)
-        for term, (poss, weight) in terms.items():
-            yield term.encode("utf-8"), len(poss), weight, _encode_positions(poss)
+        if self.format.supports("positions"):  # an index built before issue 13's speed work
+            for term, (poss, weight) in terms.items():
+                yield term.encode("utf-8"), len(poss), weight, _encode_positions(poss)
+            return
+        freq = _FREQ_VALUES
+        yield from [
+            (term.encode("utf-8"), len(poss), weight, freq[len(poss)])
+            if len(poss) < 64
+            else (term.encode("utf-8"), len(poss), weight, pack_uint(len(poss)))
+            for term, (poss, weight) in terms.items()
+        ]
+
+
+_FREQ_VALUES = [pack_uint(n) for n in range(64)]  # Frequency format's posting values
 
 
 _ONE_POS: dict[int, bytes] = {}

@@ -68,19 +68,24 @@ def _built(ix: SearchIndex, rd: Reading, q: str, fieldname: str = "text") -> qb.
     return qb.build(q, ix.glossary, ix.cg, fieldname, reader=reader, fixer=fixer)
 
 
-def _ranked(ix, rd, q, page, per_page, accept, sort) -> tuple[SearchPage, frozenset[str]]:
-    built = _built(ix, rd, q)
+def _rank(ix, rd, q: str, built: qb.Built, page, per_page, accept, sort) -> SearchPage:
+    """rank() with the title tier when the words match many posts."""
     titled = None
     many = built.core is not None and built.core.estimate_size(rd.s.reader()) > TIER_MIN_MATCHES
     if sort == "relevance" and many:
         titled = _built(ix, rd, q, "title")
-    found = rank(rd, built, page, per_page, accept, sort, titled)
+    return rank(rd, built, page, per_page, accept, sort, titled)
+
+
+def _ranked(ix, rd, q, page, per_page, accept, sort) -> tuple[SearchPage, frozenset[str]]:
+    built = _built(ix, rd, q)
+    found = _rank(ix, rd, q, built, page, per_page, accept, sort)
     if ix.public and (found.relaxed or found.total < SUGGEST_BELOW):
         found.suggestion = built.corrected or _english_fix(rd, q, ix)
         if found.total == 0 and found.suggestion:
             # nothing for what was typed: show what the correction finds, and say so
             fixed = _built(ix, rd, found.suggestion)
-            shown = rank(rd, fixed, page, per_page, accept, sort)
+            shown = _rank(ix, rd, found.suggestion, fixed, page, per_page, accept, sort)
             if shown.total:
                 shown.suggestion, shown.showing_suggestion = found.suggestion, True
                 return shown, fixed.highlight_terms
@@ -125,9 +130,11 @@ def similar(ix: SearchIndex, rd: Reading, text: str, limit: int, text_for: TextF
     ]
     if not parts:
         return []
-    q = Or(parts, scale=0.9) if len(parts) > 1 else parts[0]
+    q = qb.for_field(Or(parts, scale=0.9) if len(parts) > 1 else parts[0], rd.s.reader(), "title")
+    # Whoosh's matchers with block-max skipping: the coordination scale (Or(scale=)) has no
+    # bulk form, and only the best few titles are wanted
     hits, _total, _exact = collect(
-        rd, q, max(limit * 3, 10), accept_all, "relevance", count_all=False
+        rd, q, max(limit * 3, 10), accept_all, "relevance", count_all=False, bulk=False
     )
     best = hits[0].score if hits else 0.0
     hits = [h for h in hits if h.score >= best * 0.35]
@@ -166,6 +173,6 @@ def _english_fix(rd: Reading, q: str, ix: SearchIndex) -> str | None:
     text = " ".join(corrected)
     built = qb.build(text, ix.glossary, ix.cg)
     # verify against live posts: a word left only by deleted posts finds nothing
-    if built.core is None or not count(rd, built.core, accept_all)[0]:
+    if built.core is None or not count(rd, built.core, accept_all, 1)[0]:
         return None
     return text
