@@ -83,7 +83,8 @@ def _error(message) -> DomainError:
 
 def parse(text: str) -> list[str]:
     """The entries of a group as typed ("a|b", or one per line); raises DomainError."""
-    entries: dict[tuple[str, ...], str] = {}
+    entries: dict[str, None] = {}
+    keys: set[tuple[str, ...]] = set()
     for raw in SEPARATORS.split(text or ""):
         entry = " ".join(raw.split())
         if not entry:
@@ -97,12 +98,13 @@ def parse(text: str) -> list[str]:
         if not key:
             raise _error(_l("“%(entry)s” has no letters or characters to search for.",
                             entry=entry))  # fmt: skip
-        entries.setdefault(key, entry)
-    if len(entries) < 2:
+        entries[entry] = None
+        keys.add(key)
+    if len(keys) < 2:  # 到账|到帐 fold to one word: a group of one
         raise _error(_l("A group needs at least two different entries, separated by |."))
     if len(entries) > MAX_ENTRIES:
         raise _error(_l("A group has at most %(num)d entries.", num=MAX_ENTRIES))
-    return list(entries.values())
+    return list(entries)
 
 
 def _keys(entries) -> frozenset[tuple[str, ...]]:
