@@ -28,6 +28,7 @@ from . import (
 from .errors import DomainError
 from .extensions import db
 from .models import Post, Role, TicketNote, utcnow
+from .search import glossary_builds
 from .search import outbox as search_outbox
 
 
@@ -163,6 +164,15 @@ def reindex(procs: int) -> None:
     """Rebuild this host's search indexes from the database."""
     counts = search_outbox.rebuild(procs=procs)
     click.echo(f"Indexed {counts['public']} public and {counts['private']} private posts.")
+
+
+@forum.command("glossary-apply")
+def glossary_apply() -> None:
+    """Rebuild this host's indexes with the staff glossary now, if it changed (the search
+    poller does this by itself; for hosts run with FORUM_SEARCH_POLL_SECONDS = 0)."""
+    search_outbox.check_glossary()
+    glossary_builds.wait(current_app.config, timeout=24 * 3600)
+    click.echo("Done (or another process of this host is building it).")
 
 
 @forum.command("search-sync")

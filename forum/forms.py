@@ -244,6 +244,16 @@ class CategoryForm(GuardedForm):
     staff_only = BooleanField(_l("Only staff may start threads"))
 
 
+class GlossaryForm(GuardedForm):
+    entries = TextAreaField(
+        _l("Entries"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Words that mean the same, separated by | or one per line, e.g. "
+                       "到账|到帐|arrived|received"),
+        render_kw={"rows": 3, "autocapitalize": "none", "spellcheck": "false"},
+    )  # fmt: skip
+
+
 class MoveForm(GuardedForm):
     category = SelectField(_l("Move to"), validators=[DataRequired()])
 

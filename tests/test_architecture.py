@@ -15,7 +15,7 @@ FORUM = ROOT / "forum"
 DOMAIN = {
     "accounts", "answers", "categories", "threads", "tickets", "moderation", "metrics",
     "notifications", "discovery", "ratings", "trends", "emails", "inbound",
-    "twofactor", "publications", "trust", "media", "faq", "reading",
+    "twofactor", "publications", "trust", "media", "faq", "reading", "synonyms",
 }  # fmt: skip
 # Below the domain: policy, engines and helpers. They never import a domain module or views.
 LOWER = {

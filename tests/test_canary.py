@@ -74,7 +74,7 @@ def canary(ctx):
            "slug": cats[0].slug, "username": asker.username, "filename": "css/forum.css",
            "token": "not-a-token",
            "attachment_id": shot.id, "ext": "png",
-           "search_id": 1}  # fmt: skip
+           "search_id": 1, "group_id": 1}  # fmt: skip
     return thread, ids, {"asker": asker, "volunteer": volunteer, "member": member, "staff": staff}
 
 
@@ -193,7 +193,8 @@ def held_canary(ctx):
     assert held.held_at is not None and held_thread.is_held and reported.held_at is not None
     ids = {"thread_id": thread.id, "post_id": held.id, "user_id": scammer.id,
            "slug": cats[0].slug, "username": scammer.username, "filename": "css/forum.css",
-           "token": "not-a-token", "attachment_id": 1, "ext": "png", "search_id": 1}  # fmt: skip
+           "token": "not-a-token", "attachment_id": 1, "ext": "png", "search_id": 1,
+           "group_id": 1}  # fmt: skip
     return ids, {"member": member, "asker": asker, "scammer": scammer, "volunteer": volunteer}
 
 

@@ -34,6 +34,7 @@ from forum import (
     guard,
     moderation,
     ratings,
+    synonyms,
     threads,
     tickets,
 )
@@ -169,6 +170,7 @@ def world(ctx, login):
                        alt="screenshot")  # fmt: skip
     db.session.add(image)
     db.session.add(SearchQuery(query="usdt pending", results=3))
+    synonyms.add(staff, "到账|arrived")
     db.session.commit()
     return SimpleNamespace(
         cat=cat, member=member, staff=staff, admin=admin, thread=thread, answer=answer,
@@ -269,6 +271,8 @@ ROUTES = {
                                             "question": "How are fees computed?"}),
     "SearchForm.*": lambda w, field: (None, "get", "/search", None, {field: PHRASE}, 422),
     "SimilarForm.*": _form(MEMBER, _const("/search/similar.json"), _const("/ask"), _const({})),
+    "GlossaryForm.*": _form(STAFF, _const("/staff/glossary/new"), _const("/staff/glossary/new"),
+                            _const({})),
 }  # fmt: skip
 
 
@@ -384,6 +388,8 @@ DOMAIN = {
     "search_queries.query": lambda w: discovery.search(w.member, PHRASE, discovery.Filters()),
     "ticket_notes.body_source": lambda w: tickets.add_note(w.staff, w.ticket, PHRASE),
     "flags.note": lambda w: moderation.flag(w.staff, w.answer, "scam", PHRASE),
+    # a phrase short enough to be an entry: refused by the guard, not by the length rule
+    "glossary_groups.entries": lambda w: synonyms.add(w.staff, f"{PHRASE_ZH}|到账"),
 }  # fmt: skip
 
 

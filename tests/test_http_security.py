@@ -33,7 +33,7 @@ def _world():
     ids = {"thread_id": thread.id, "post_id": post.id, "user_id": member.id,
            "slug": cats[0].slug, "username": member.username, "filename": "css/forum.css",
            "flag_id": 1, "token": "not-a-valid-token",
-           "attachment_id": 1, "ext": "png"}  # fmt: skip
+           "attachment_id": 1, "ext": "png", "group_id": 1}  # fmt: skip
     return admin, ids
 
 

@@ -46,6 +46,7 @@ from .media import (
     MediaBlob,
 )
 from .quality import (
+    GlossaryGroup,
     Rating,
     RatingCredit,
     SearchQuery,
@@ -62,6 +63,7 @@ __all__ = [
     "EscalationReason",
     "Flag",
     "FlagReason",
+    "GlossaryGroup",
     "LoginAttempt",
     "MailOutbox",
     "MailRequest",

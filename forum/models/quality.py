@@ -1,4 +1,5 @@
-"""Support-quality tables: the asker's ratings and their credits, and search analytics."""
+"""Support-quality tables: the asker's ratings and their credits, search analytics, and the
+synonym groups staff add to the search glossary."""
 
 from __future__ import annotations
 
@@ -60,3 +61,16 @@ class SearchQuery(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     opened_thread_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class GlossaryGroup(Model):
+    """A synonym group staff added to the search glossary ("到账|到帐|arrived"): the entries
+    as typed, joined by "|". The shipped file forum/data/synonyms.txt holds the others."""
+
+    __tablename__ = "glossary_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[str] = mapped_column(String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

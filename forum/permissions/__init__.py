@@ -40,6 +40,7 @@ from .content import (
 from .staff import (
     can_change_role,
     can_consent_publication,
+    can_edit_glossary,
     can_edit_profile,
     can_escalate,
     can_hide_by_report,
@@ -80,6 +81,7 @@ __all__ = [
     "can_confirm_solution",
     "can_consent_publication",
     "can_delete_post",
+    "can_edit_glossary",
     "can_edit_post",
     "can_edit_profile",
     "can_escalate",

@@ -135,6 +135,11 @@ def can_view_metrics(user: Actor) -> bool:
     return _active(user) and user.is_staff
 
 
+def can_edit_glossary(user: Actor) -> bool:
+    """Staff add, edit and delete the search glossary's synonym groups."""
+    return _active(user) and user.is_staff
+
+
 def can_view_ratings_of(user: Actor, helper: User) -> bool:
     """A helper sees their own satisfaction ratings; staff see everyone's."""
     return _active(user) and (user.is_staff or user.id == helper.id)

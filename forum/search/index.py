@@ -376,3 +376,11 @@ def close_all() -> None:
         for ix in _indexes.values():
             ix.close()
         _indexes.clear()
+
+
+def forget(path: str | os.PathLike) -> None:
+    """Close the index at path and drop it from the registry (a replaced glossary build)."""
+    with _indexes_lock:
+        ix = _indexes.pop(os.path.abspath(path), None)
+    if ix is not None:
+        ix.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, cast
 
 from flask import Flask, current_app, g
@@ -21,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from .. import markup
 from ..extensions import db
 from ..models import Post, SearchOutbox, Thread, User, utcnow
+from . import glossary_builds
 from .index import Changes, Doc, SearchIndex, get_index
 from .progress import OutboxProgress
 
@@ -30,12 +30,8 @@ BATCH = 500
 
 def index(name: str = PUBLIC) -> SearchIndex:
     """This host's index of public threads, or (PRIVATE) of tickets for staff search."""
-    config = current_app.config
-    return get_index(
-        Path(config["FORUM_SEARCH_DIR"]) / name,
-        public=name == PUBLIC,
-        glossary_extra=config.get("FORUM_SYNONYMS_FILE"),
-    )
+    path, glossary_extra = glossary_builds.location(current_app.config, name)
+    return get_index(path, public=name == PUBLIC, glossary_extra=glossary_extra)
 
 
 def belongs(thread: Thread, name: str) -> bool:
@@ -235,11 +231,24 @@ def install(app: Flask) -> None:
         _start_poller(app, interval)
 
 
+def check_glossary() -> None:
+    """Switch to, or start building, indexes with the staff glossary (glossary_builds)."""
+    glossary_builds.poll(_all_docs)
+
+
 def _apply_quietly() -> None:
     try:
         sync()
     except Exception:  # the rows stay in the outbox; the poller retries
         current_app.logger.warning("search outbox not applied yet; will retry", exc_info=True)
+        db.session.rollback()
+
+
+def _check_glossary_quietly() -> None:
+    try:
+        check_glossary()
+    except Exception:  # the next poll tries again
+        current_app.logger.warning("glossary check failed; will retry", exc_info=True)
         db.session.rollback()
 
 
@@ -258,6 +267,7 @@ def _start_poller(app: Flask, interval: float) -> None:
         def run() -> None:
             while not stop.wait(interval):
                 with app.app_context():
+                    _check_glossary_quietly()
                     _apply_quietly()
 
         poller = threading.Thread(target=run, name="search-outbox", daemon=True)

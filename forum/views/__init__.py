@@ -56,6 +56,7 @@ def register(app: Flask) -> None:
         auth,
         categories,
         emails,
+        glossary,
         main,
         media,
         moderation,
@@ -72,7 +73,7 @@ def register(app: Flask) -> None:
 
     blueprints = (
         main, auth, emails, users, categories, threads, answers, tickets, ratings, search, staff,
-        moderation, admin, twofactor, publication, review, media,
+        moderation, admin, twofactor, publication, review, media, glossary,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
