@@ -21,7 +21,7 @@ DOMAIN = {
 LOWER = {
     "permissions", "safety", "safety_phrases", "safety_english", "safety_chinese", "safety_keys",
     "markup", "contacts", "events", "posting", "models",
-    "extensions", "errors", "config", "forms", "charts", "guard",
+    "extensions", "errors", "config", "forms", "guarded_form", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
     "links", "levels", "screening", "replies", "images", "attachments", "rights",
     "category_counts", "listing",

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import Flask
+from flask_wtf import FlaskForm
 from sqlalchemy import String, select
 from wtforms import (
     BooleanField,
@@ -32,6 +33,7 @@ from forum import (
     discovery,
     forms,
     guard,
+    guarded_form,
     moderation,
     ratings,
     synonyms,
@@ -111,9 +113,7 @@ def form_classes() -> list[type]:
     return [
         cls
         for _name, cls in inspect.getmembers(forms, inspect.isclass)
-        if issubclass(cls, forms.FlaskForm)
-        and cls.__module__ == forms.__name__
-        and cls not in BASES
+        if issubclass(cls, FlaskForm) and cls.__module__ == forms.__name__ and cls not in BASES
     ]
 
 
@@ -127,7 +127,7 @@ def form_fields() -> list[tuple[str, str, type]]:
 
 
 TEXT_FIELDS = sorted(
-    f"{form}.{name}" for form, name, kind in form_fields() if forms.is_guarded(kind)
+    f"{form}.{name}" for form, name, kind in form_fields() if guarded_form.is_guarded(kind)
 )
 
 
@@ -285,7 +285,7 @@ def test_every_form_is_guarded_by_construction():
     for cls in form_classes():
         assert issubclass(cls, forms.GuardedForm), f"{cls.__name__} must extend GuardedForm"
     for form, name, kind in form_fields():
-        assert forms.is_guarded(kind) or issubclass(kind, NOT_TEXT), (
+        assert guarded_form.is_guarded(kind) or issubclass(kind, NOT_TEXT), (
             f"{form}.{name}: a {kind.__name__} is neither a guarded text field nor a known "
             "non-text field"
         )
