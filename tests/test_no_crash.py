@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Flask
+from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
@@ -106,7 +107,7 @@ def _world() -> World:
 def _form_fields() -> list[str]:
     names = set(RAW_FIELDS)
     for cls in vars(forms).values():
-        if isinstance(cls, type) and issubclass(cls, forms.FlaskForm):
+        if isinstance(cls, type) and issubclass(cls, FlaskForm):
             names |= {k for k, v in vars(cls).items() if getattr(v, "field_class", None)}
             names |= {k for k, v in vars(cls).items() if isinstance(v, Field)}
     return sorted(names - {"csrf_token"})
