@@ -26,6 +26,7 @@ def test_ask_stores_the_details_a_good_question_has(ctx):
     assert thread.title == "App crashes on launch"
     assert (thread.device_os, thread.app_version, thread.contact_pref) == ("ios", "2.9.1", "notify")
     assert threads.question_of(thread).body_html == "<p>It crashes.</p>\n"
+    assert threads.question_of(thread).body_text == "It crashes."  # search snippets read it
     kinds = {(r.kind, r.object_id) for r in db.session.scalars(select(SearchOutbox))}
     assert ("post", threads.question_of(thread).id) in kinds
 
@@ -88,6 +89,7 @@ def test_edit_marks_and_permissions(ctx):
         threads.edit_post(other, question, "hijack")
     threads.edit_post(staff, question, "Tidied by staff")
     assert question.body_html == "<p>Tidied by staff</p>\n"
+    assert question.body_text == "Tidied by staff"
 
 
 def test_soft_delete_and_restore(ctx):
@@ -257,3 +259,13 @@ def test_ask_form_offers_only_categories_the_member_may_use(ctx, login):
     page = login(make_user()).get("/ask").get_data(as_text=True)
     assert 'value="account"' in page and 'value="news"' not in page
     assert 'value="news"' in login(make_user(role=Role.STAFF)).get("/ask").get_data(as_text=True)
+
+
+def test_rerender_refreshes_the_stored_plain_text(app, ctx):
+    question = threads.question_of(make_thread(make_user(), body="Check **approvals** first."))
+    question.body_text = "stale"
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["forum", "rerender"])
+    assert "Re-rendered 1 bodies." in result.output
+    db.session.refresh(question)
+    assert question.body_text == "Check approvals first."

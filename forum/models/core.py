@@ -201,6 +201,8 @@ class Post(Model):
     is_question: Mapped[bool] = mapped_column(Boolean, default=False)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The visible text (markup.to_text of body_source), stored with body_html: search snippets.
+    body_text: Mapped[str] = mapped_column(Text)
     # Contains an outbound link or a contact handle: only staff may accept it.
     has_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
