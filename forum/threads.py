@@ -62,7 +62,7 @@ def get_thread(actor: Actor, thread_id: int) -> Thread:
     thread = db.session.scalar(
         select(Thread)
         .where(Thread.id == thread_id)
-        .options(joinedload(Thread.category), joinedload(Thread.author))
+        .options(joinedload(Thread.category))
         .options(joinedload(Thread.accepted_by))
     )
     thread = permissions.require_found(thread)
