@@ -130,6 +130,37 @@ def test_category_pages_paginate_by_last_activity(app, ctx):
     assert len(page2.items) == 30 - app.config["FORUM_THREADS_PER_PAGE"]
 
 
+def test_list_pages_read_ids_first_and_keep_the_order(app, ctx):
+    # listing.page_of: a page's ids from the thread columns alone, then their rows, in the
+    # same order as one ORDER BY ... OFFSET over everything (pinned first, ties by id).
+    category, other = make_category("wallet"), make_category("trading")
+    made = [make_thread(make_user(), category, title=f"Question number {i}") for i in range(9)]
+    make_thread(make_user(), other, title="Elsewhere entirely")
+    made[4].is_pinned = True
+    made[6].is_held = True  # held: on no list
+    same_time = made[0].last_activity_at
+    for thread in made[1:3]:
+        thread.last_activity_at = same_time  # ties: newest id first
+    db.session.commit()
+    app.config["FORUM_THREADS_PER_PAGE"], per_page = 3, app.config["FORUM_THREADS_PER_PAGE"]
+    try:
+        shown = [
+            t.id
+            for page in (1, 2, 3)
+            for t in threads.category_page(category, page, ListFilter.ALL).items
+        ]
+        latest = [
+            t.id for page in (1, 2, 3, 4) for t in threads.latest_page(page, ListFilter.ALL).items
+        ]
+    finally:
+        app.config["FORUM_THREADS_PER_PAGE"] = per_page
+    listed = [t for t in made if not t.is_held]
+    by_activity = sorted(listed, key=lambda t: (t.last_activity_at, t.id), reverse=True)
+    assert shown == [t.id for t in sorted(by_activity, key=lambda t: not t.is_pinned)]
+    assert [i for i in latest if i in shown] == [t.id for t in by_activity]
+    assert len(latest) == 9
+
+
 def _count_queries(app, fn) -> int:
     statements: list[str] = []
 

@@ -118,17 +118,20 @@ class Category(Model):
 class Thread(Model):
     __tablename__ = "threads"
     __table_args__ = (
-        # Category pages: pinned first, then by last activity; the index serves the ORDER BY.
+        # Category pages: pinned first, then by last activity; the index serves the ORDER BY
+        # and holds every column the lists filter on, so a page's ids come from an index-only
+        # scan (listing.page_of: deep pages).
         Index(
             "ix_threads_category_listing",
             "category_id",
             "is_private",
             "is_deleted",
+            "is_held",
             "is_pinned",
             "last_activity_at",
             "id",
         ),
-        Index("ix_threads_latest", "is_private", "is_deleted", "last_activity_at", "id"),
+        Index("ix_threads_latest", "is_private", "is_deleted", "is_held", "last_activity_at", "id"),
         # Support-quality figures read a date range of threads, never the whole history.
         Index("ix_threads_created", "created_at"),
     )
