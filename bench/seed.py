@@ -7,9 +7,9 @@
 Text comes from bench/corpus.py (60% Chinese, 40% English wallet-support threads). The schema
 comes from the migrations, the categories from forum.categories.ensure_defaults(); rows are
 bulk-inserted with SQLAlchemy Core but hold what the app itself writes: body_html from
-forum.markup.render (a process pool, identical bodies rendered once), has_outbound from
-forum.posting, username_key from forum.accounts, one argon2 hash of "bench-password" for
-everyone, thread counters (reply_count, last activity and poster, first response, accepted
+forum.markup.render and body_text from markup.to_text (a process pool, identical bodies
+rendered once), has_outbound from forum.posting, username_key from forum.accounts, one argon2
+hash of "bench-password" for everyone, thread counters (reply_count, last activity and poster, first response, accepted
 answer) consistent with the posts, vote counts with the vote rows. Some threads have 100-300
 replies, a few are private tickets, ~60% are solved. Finally forum.search_outbox.rebuild()
 builds this instance's search indexes (--instance, default bench/out/instance).
@@ -240,15 +240,15 @@ def assign_ids(threads: list[ThreadRow]) -> list[PostRow]:
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def _render(body: str) -> tuple[str, bool]:
+def _render(body: str) -> tuple[str, str, bool]:
     from forum import markup, posting
 
     html = markup.render(body)
-    return html, posting.has_outbound(body, html)
+    return html, markup.to_text(body), posting.has_outbound(body, html)
 
 
-def render_all(bodies: set[str], procs: int) -> dict[str, tuple[str, bool]]:
-    """body -> (body_html, has_outbound), each distinct body rendered once."""
+def render_all(bodies: set[str], procs: int) -> dict[str, tuple[str, str, bool]]:
+    """body -> (body_html, body_text, has_outbound), each distinct body rendered once."""
     ordered = sorted(bodies)
     if procs > 1:
         with Pool(procs) as pool:
@@ -296,15 +296,16 @@ def thread_rows(threads: list[ThreadRow]) -> list[dict]:
     return rows
 
 
-def post_rows(posts: list[PostRow], rendered: dict[str, tuple[str, bool]]) -> list[dict]:
+def post_rows(posts: list[PostRow], rendered: dict[str, tuple[str, str, bool]]) -> list[dict]:
     rows = []
     for p in posts:
-        html, outbound = rendered[p.body]
+        html, body_text, outbound = rendered[p.body]
         deleted = p.deleted_by_id is not None
         rows.append({
             "id": p.id, "thread_id": p.thread.id, "author_id": p.author_id,
             "is_question": p.is_question, "body_source": p.body, "body_html": html,
-            "has_outbound": outbound, "vote_count": len(p.voters), "created_at": p.created_at,
+            "body_text": body_text, "has_outbound": outbound, "vote_count": len(p.voters),
+            "created_at": p.created_at,
             "edited_at": None, "edited_by_id": None, "is_deleted": deleted,
             "deleted_at": p.created_at + timedelta(hours=2) if deleted else None,
             "deleted_by_id": p.deleted_by_id, "submission_key": None,

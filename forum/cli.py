@@ -138,7 +138,8 @@ def ensure_categories() -> None:
 
 @forum.command("rerender")
 def rerender() -> None:
-    """Rebuild every stored *_html from its Markdown source (after an allow-list change)."""
+    """Rebuild every stored *_html (and posts.body_text) from its Markdown source (after an
+    allow-list or markup change)."""
     changed = _rerendered(Post) + _rerendered(TicketNote)
     db.session.commit()
     click.echo(f"Re-rendered {changed} bodies.")
@@ -152,8 +153,11 @@ def _rerendered(model: type[_WithBody]) -> int:
     changed = 0
     for item in db.session.scalars(select(model).execution_options(yield_per=500)):
         html = markup.render(item.body_source)
-        if html != item.body_html:
+        text = markup.to_text(item.body_source) if isinstance(item, Post) else ""
+        if html != item.body_html or (isinstance(item, Post) and text != item.body_text):
             item.body_html = html
+            if isinstance(item, Post):
+                item.body_text = text
             changed += 1
     return changed
 

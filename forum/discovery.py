@@ -2,7 +2,7 @@
 of tickets. Every hit is re-checked against the database (design rule 7), and snippets are
 cut from the database's current text, so a stale index entry can never show anything.
 
-Imports permissions, search (the indexes, analytics), markup, models.
+Imports permissions, search (the indexes, analytics), models.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import and_, false, select, true
 from sqlalchemy.orm import joinedload
 
-from . import markup, permissions
+from . import permissions
 from .extensions import db
 from .models import Category, Post, Thread, User
 from .permissions import Actor
@@ -72,11 +72,11 @@ def _texts_for(condition):
 
     def text_for(post_ids: list[int]) -> dict[int, tuple[str, str]]:
         rows = db.session.execute(
-            select(Post.id, Thread.title, Post.body_source)
+            select(Post.id, Thread.title, Post.body_text)
             .join(Thread, Thread.id == Post.thread_id)
             .where(Post.id.in_(post_ids), permissions.public_posts(), condition)
         )
-        return {pid: (title, markup.to_text(body)) for pid, title, body in rows}
+        return {pid: (title, body) for pid, title, body in rows}
 
     return text_for
 

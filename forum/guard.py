@@ -37,6 +37,7 @@ UNGUARDED = {
     "threads.device_os": "one of the DeviceOS values, checked by posting",
     "threads.contact_pref": "one of the ContactPref values, checked by posting",
     "posts.body_html": "rendered from body_source, which is checked",
+    "posts.body_text": "the plain text of body_source, which is checked",
     "tickets.status": "one of the TicketStatus values",
     "tickets.priority": "one of the TicketPriority values",
     "tickets.reason": "one of the EscalationReason values",

@@ -100,7 +100,15 @@ def rows(stmt: Select) -> list[ThreadRow]:
     return out
 
 
-def page_of(stmt: Select, page: int, per_page: int, total: int) -> RowsPage:
-    """One page of a rows_select() statement (ordered by the caller); the total is given."""
+def page_of(where: list, order: tuple, page: int, per_page: int, total: int) -> RowsPage:
+    """One page of the threads `where` picks, in `order`; the total is given.
+
+    A deferred join: the page's ids first, from the thread columns alone (an index-only scan
+    of ix_threads_category_listing / ix_threads_latest, which hold every column the list
+    filters and orders by), then the rows of those ids. A deep page still steps over the
+    earlier entries, but in the index (about 0.3 µs each), not over sorted rows and joins."""
     page = max(page, 1)
-    return RowsPage(rows(stmt.limit(per_page).offset((page - 1) * per_page)), page, per_page, total)
+    ids = select(Thread.id).where(*where).order_by(*order)
+    ids_page = ids.limit(per_page).offset((page - 1) * per_page).subquery()
+    stmt = rows_select().join(ids_page, ids_page.c.id == Thread.id).order_by(*order)
+    return RowsPage(rows(stmt), page, per_page, total)

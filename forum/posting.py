@@ -238,6 +238,7 @@ def add_post(
         is_question=is_question,
         body_source=body,
         body_html=html,
+        body_text=markup.to_text(body),
         has_outbound=has_outbound(body, html),
         submission_key=submission_key or None,
     )
@@ -359,6 +360,7 @@ def rewrite_post(post: Post, body: str, editor: User) -> None:
     html = markup.render(body)
     post.body_source = body
     post.body_html = html
+    post.body_text = markup.to_text(body)
     post.has_outbound = has_outbound(body, html)
     post.edited_at = utcnow()
     post.edited_by_id = editor.id

@@ -62,7 +62,7 @@ def get_thread(actor: Actor, thread_id: int) -> Thread:
     thread = db.session.scalar(
         select(Thread)
         .where(Thread.id == thread_id)
-        .options(joinedload(Thread.category), joinedload(Thread.author))
+        .options(joinedload(Thread.category))
         .options(joinedload(Thread.accepted_by))
     )
     thread = permissions.require_found(thread)
@@ -79,42 +79,42 @@ def get_post(actor: Actor, post_id: int) -> Post:
     return post
 
 
-def _listing(filter_: ListFilter) -> Select:
-    stmt = listing.rows_select().where(permissions.public_threads())
+def _where(filter_: ListFilter) -> list:
+    """What a list shows: public threads, and the list's filter."""
+    where = [permissions.public_threads()]
     if filter_ == ListFilter.SOLVED:
-        stmt = stmt.where(Thread.accepted_post_id.is_not(None))
+        where.append(Thread.accepted_post_id.is_not(None))
     elif filter_ == ListFilter.UNSOLVED:
-        stmt = stmt.where(Thread.accepted_post_id.is_(None))
+        where.append(Thread.accepted_post_id.is_(None))
     elif filter_ == ListFilter.UNANSWERED:
-        stmt = stmt.where(Thread.reply_count == 0)
-    return stmt
+        where.append(Thread.reply_count == 0)
+    return where
+
+
+CATEGORY_ORDER = (Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+LATEST_ORDER = (Thread.last_activity_at.desc(), Thread.id.desc())
 
 
 def category_page(category: Category, page: int, filter_: ListFilter) -> listing.RowsPage:
     """Public threads of a category by last activity (pinned first), paginated; the total comes
     from the category's kept counts, not a COUNT over its threads."""
-    stmt = (
-        _listing(filter_)
-        .where(Thread.category_id == category.id)
-        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-    )
+    where = [*_where(filter_), Thread.category_id == category.id]
     counts = [(category.thread_count, category.solved_count)]
-    return _list_page(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    return _list_page(where, CATEGORY_ORDER, page, per_page, counts, filter_)
 
 
 def latest(limit: int) -> list[listing.ThreadRow]:
     """The most recently active public threads (no count: for the home page)."""
-    stmt = _listing(ListFilter.ALL)
-    return listing.rows(
-        stmt.order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)
-    )
+    stmt = listing.rows_select().where(*_where(ListFilter.ALL))
+    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(limit))
 
 
 def latest_page(page: int, filter_: ListFilter) -> listing.RowsPage:
     """Public threads of all categories by last activity, paginated (totals: kept counts)."""
-    stmt = _listing(filter_).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
     counts = db.session.execute(select(Category.thread_count, Category.solved_count)).all()
-    return _list_page(stmt, page, current_app.config["FORUM_THREADS_PER_PAGE"], counts, filter_)
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    return _list_page(_where(filter_), LATEST_ORDER, page, per_page, counts, filter_)
 
 
 # "Unanswered" has no kept count: its pages are counted up to this many pages past the current
@@ -126,18 +126,18 @@ def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
-def _list_page(stmt: Select, page: int, per_page: int, counts, filter_) -> listing.RowsPage:
-    """A page of `stmt`; its total from kept (thread, solved) counts per category."""
+def _list_page(where: list, order, page: int, per_page: int, counts, filter_) -> listing.RowsPage:
+    """A page of the threads `where` picks in `order`; its total from kept (thread, solved)
+    counts per category."""
     page = max(page, 1)
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
-        bound = stmt.order_by(None).with_only_columns(Thread.id)
-        bound = bound.limit(per_page * (page + UNANSWERED_LOOKAHEAD))
+        bound = select(Thread.id).where(*where).limit(per_page * (page + UNANSWERED_LOOKAHEAD))
         total = db.session.scalar(select(func.count()).select_from(bound.subquery())) or 0
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
         total = by_filter.get(filter_, threads)
-    return listing.page_of(stmt, page, per_page, total)
+    return listing.page_of(where, order, page, per_page, total)
 
 
 def categories_with_counts() -> list[tuple[Category, int, int]]:

@@ -88,6 +88,7 @@ NOT_USER_WRITABLE = {
     "threads.device_os",  # DeviceOS value
     "threads.contact_pref",  # ContactPref value
     "posts.body_html",  # rendered from body_source (checked)
+    "posts.body_text",  # plain text of body_source (checked)
     "tickets.status",  # TicketStatus value
     "tickets.priority",  # TicketPriority value
     "tickets.reason",  # EscalationReason value

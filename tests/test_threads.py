@@ -26,6 +26,7 @@ def test_ask_stores_the_details_a_good_question_has(ctx):
     assert thread.title == "App crashes on launch"
     assert (thread.device_os, thread.app_version, thread.contact_pref) == ("ios", "2.9.1", "notify")
     assert threads.question_of(thread).body_html == "<p>It crashes.</p>\n"
+    assert threads.question_of(thread).body_text == "It crashes."  # search snippets read it
     kinds = {(r.kind, r.object_id) for r in db.session.scalars(select(SearchOutbox))}
     assert ("post", threads.question_of(thread).id) in kinds
 
@@ -88,6 +89,7 @@ def test_edit_marks_and_permissions(ctx):
         threads.edit_post(other, question, "hijack")
     threads.edit_post(staff, question, "Tidied by staff")
     assert question.body_html == "<p>Tidied by staff</p>\n"
+    assert question.body_text == "Tidied by staff"
 
 
 def test_soft_delete_and_restore(ctx):
@@ -126,6 +128,37 @@ def test_category_pages_paginate_by_last_activity(app, ctx):
     assert page1.items[0].id == made[0].id
     page2 = threads.category_page(category, 2, ListFilter.ALL)
     assert len(page2.items) == 30 - app.config["FORUM_THREADS_PER_PAGE"]
+
+
+def test_list_pages_read_ids_first_and_keep_the_order(app, ctx):
+    # listing.page_of: a page's ids from the thread columns alone, then their rows, in the
+    # same order as one ORDER BY ... OFFSET over everything (pinned first, ties by id).
+    category, other = make_category("wallet"), make_category("trading")
+    made = [make_thread(make_user(), category, title=f"Question number {i}") for i in range(9)]
+    make_thread(make_user(), other, title="Elsewhere entirely")
+    made[4].is_pinned = True
+    made[6].is_held = True  # held: on no list
+    same_time = made[0].last_activity_at
+    for thread in made[1:3]:
+        thread.last_activity_at = same_time  # ties: newest id first
+    db.session.commit()
+    app.config["FORUM_THREADS_PER_PAGE"], per_page = 3, app.config["FORUM_THREADS_PER_PAGE"]
+    try:
+        shown = [
+            t.id
+            for page in (1, 2, 3)
+            for t in threads.category_page(category, page, ListFilter.ALL).items
+        ]
+        latest = [
+            t.id for page in (1, 2, 3, 4) for t in threads.latest_page(page, ListFilter.ALL).items
+        ]
+    finally:
+        app.config["FORUM_THREADS_PER_PAGE"] = per_page
+    listed = [t for t in made if not t.is_held]
+    by_activity = sorted(listed, key=lambda t: (t.last_activity_at, t.id), reverse=True)
+    assert shown == [t.id for t in sorted(by_activity, key=lambda t: not t.is_pinned)]
+    assert [i for i in latest if i in shown] == [t.id for t in by_activity]
+    assert len(latest) == 9
 
 
 def _count_queries(app, fn) -> int:
@@ -257,3 +290,13 @@ def test_ask_form_offers_only_categories_the_member_may_use(ctx, login):
     page = login(make_user()).get("/ask").get_data(as_text=True)
     assert 'value="account"' in page and 'value="news"' not in page
     assert 'value="news"' in login(make_user(role=Role.STAFF)).get("/ask").get_data(as_text=True)
+
+
+def test_rerender_refreshes_the_stored_plain_text(app, ctx):
+    question = threads.question_of(make_thread(make_user(), body="Check **approvals** first."))
+    question.body_text = "stale"
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["forum", "rerender"])
+    assert "Re-rendered 1 bodies." in result.output
+    db.session.refresh(question)
+    assert question.body_text == "Check approvals first."

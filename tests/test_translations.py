@@ -51,3 +51,18 @@ def test_every_string_in_the_code_is_in_the_catalogue():
     missing = sorted(found - known)
     assert not missing, f"run `make messages` and translate: {missing}"
     assert len(found) > 400
+
+
+def test_template_strings_are_translated_escaped_and_kept_per_language(app):
+    # views.template_gettext keeps variable-free strings per language: the same output as
+    # jinja2's newstyle gettext, never one language's text on the other's page.
+    from flask import render_template_string
+
+    page = "{{ _('Home') }}|{{ _('edited %(when)s', when='<b>') }}|{{ _('100%% sure') }}"
+    for language, home, edited in (
+        ("zh", "首页", "编辑于 &lt;b&gt;"),
+        ("en", "Home", "edited &lt;b&gt;"),
+    ):
+        for _twice in range(2):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                assert render_template_string(page) == f"{home}|{edited}|100% sure"

@@ -118,17 +118,20 @@ class Category(Model):
 class Thread(Model):
     __tablename__ = "threads"
     __table_args__ = (
-        # Category pages: pinned first, then by last activity; the index serves the ORDER BY.
+        # Category pages: pinned first, then by last activity; the index serves the ORDER BY
+        # and holds every column the lists filter on, so a page's ids come from an index-only
+        # scan (listing.page_of: deep pages).
         Index(
             "ix_threads_category_listing",
             "category_id",
             "is_private",
             "is_deleted",
+            "is_held",
             "is_pinned",
             "last_activity_at",
             "id",
         ),
-        Index("ix_threads_latest", "is_private", "is_deleted", "last_activity_at", "id"),
+        Index("ix_threads_latest", "is_private", "is_deleted", "is_held", "last_activity_at", "id"),
         # Support-quality figures read a date range of threads, never the whole history.
         Index("ix_threads_created", "created_at"),
     )
@@ -201,6 +204,8 @@ class Post(Model):
     is_question: Mapped[bool] = mapped_column(Boolean, default=False)
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The visible text (markup.to_text of body_source), stored with body_html: search snippets.
+    body_text: Mapped[str] = mapped_column(Text)
     # Contains an outbound link or a contact handle: only staff may accept it.
     has_outbound: Mapped[bool] = mapped_column(Boolean, default=False)
     vote_count: Mapped[int] = mapped_column(Integer, default=0)

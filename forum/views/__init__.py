@@ -23,6 +23,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
@@ -99,6 +101,7 @@ def register(app: Flask) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
     app.jinja_env.globals.update(
         can=permissions.PREDICATES,
         lang=page_language,
@@ -161,6 +164,27 @@ def _translations():
     if "forum_translations" not in g:
         g.forum_translations = get_translations()
     return g.forum_translations
+
+
+# Template strings without variables, translated and escaped: (language, text, autoescape) ->
+# the result. Bounded by the templates' strings times the languages.
+_TEMPLATE_TEXTS: dict[tuple[str, str, bool], str] = {}
+
+
+@pass_context
+def template_gettext(context: Any, string: str, **variables: Any) -> str:
+    """Jinja2's newstyle `_()` (the same result: translated, Markup when autoescaping, always
+    %-formatted), with variable-free strings kept per language: a page has dozens."""
+    autoescape = context.eval_ctx.autoescape
+    key = (page_language(), string, autoescape)
+    done = None if variables else _TEMPLATE_TEXTS.get(key)
+    if done is None:
+        text = _translations().ugettext(string)
+        # As jinja2.ext does: catalogue text is template text; the variables get escaped.
+        done = (Markup(text) if autoescape else text) % variables  # noqa: S704
+        if not variables:
+            _TEMPLATE_TEXTS[key] = done
+    return done
 
 
 def page_language() -> str:
