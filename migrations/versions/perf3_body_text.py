@@ -2,7 +2,7 @@
 the thread list indexes also hold is_held (index-only page ids for deep list pages)
 
 Revision ID: perf3
-Revises: perf
+Revises: glossary
 Create Date: 2026-11-28 20:15:00
 
 Existing rows are filled with forum.markup.to_text(body_source) in batches of 1,000 (the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "perf3"
-down_revision = "perf"
+down_revision = "glossary"
 branch_labels = None
 depends_on = None
 
