@@ -245,11 +245,12 @@ def test_another_host_picks_the_group_up_by_itself(app, staff, second_host):
     # (the outbox applies rows the build already saw again) scores below zero and is dropped.
     for i in range(3):
         make_thread(make_user(f"other{i}"), category, title=f"Gas fee question {i}")
+    thread_id = thread.id  # read here: inside host B's context it would load through B's engine
     synonyms.add(staff, "zorblax|quuxly")
     deadline = time.monotonic() + 60
     while True:
         with second_host.app_context():
-            if [h.thread_id for h in search_outbox.index().search("quuxly").hits] == [thread.id]:
+            if [h.thread_id for h in search_outbox.index().search("quuxly").hits] == [thread_id]:
                 break
             state = glossary_builds.status(glossary_builds.staff_groups())
             files = sorted(p.name for p in Path(second_host.config["FORUM_SEARCH_DIR"]).iterdir())
