@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 
 @lru_cache(maxsize=1)
-def _extract():  # type: ignore[no-untyped-def]
+def _extract():
     """tldextract over the snapshot shipped inside the package: no download, no cache
     directory. Built on first use (the list and the library are ~5 MB per process)."""
     import tldextract
