@@ -4,15 +4,20 @@ Two sync workers per two cores measured best here (4 were 14-22% slower; gthread
 erratic), so the default is one worker per core; override with WEB_CONCURRENCY.
 """
 
+import gc
 import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "sync"
-# Each worker builds its own app after the fork: its own database pool, search-index
-# handles and outbox poller thread. Preloading would share them across forks.
-preload_app = False
+# The master builds the app once and the workers share its pages copy-on-write (measured in
+# docs/benchmarks.md: worker memory). Fork safety: the app opens no connection, index file or
+# thread while it is built here (the search poller is deferred), and each worker disposes of
+# the inherited pool and starts its own poller in post_fork; index readers, the mail thread
+# and per-process caches are made on first use in the worker. Set PRELOAD_APP=0 to build
+# the app in each worker instead (then post_fork builds it).
+preload_app = os.environ.get("PRELOAD_APP", "1") != "0"
 timeout = 30
 graceful_timeout = 20
 keepalive = 2
@@ -31,3 +36,31 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 import gunicorn.http.wsgi  # noqa: E402
 
 gunicorn.http.wsgi.SERVER = "forum"
+
+# Read before the master builds the app (preload): it starts no search poller thread (a
+# thread does not survive fork); each worker starts its own in post_fork.
+from forum.search import outbox as search_outbox  # noqa: E402
+
+search_outbox.DEFER_POLLERS = True
+
+
+def when_ready(server):
+    """In a preloading master, before the first fork: load what every worker would load on
+    its first requests (compiled templates, the search word dictionary), so it is shared."""
+    if server.cfg.preload_app:
+        import forum
+
+        forum.warm(server.app.wsgi())
+
+
+def pre_fork(server, worker):
+    """Move everything the master built into the permanent generation: the cyclic collector
+    never touches (so never writes to) those objects in a worker, and their pages stay shared."""
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    """In the worker: fresh database connections and this worker's search poller."""
+    import forum
+
+    forum.after_fork(worker.app.wsgi())

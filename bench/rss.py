@@ -17,9 +17,20 @@ from common import Server, Session, arg_parser, forum_env, request  # noqa: E402
 
 
 def rss_mb(pid: int) -> dict[str, int]:
+    """VmRSS and RssAnon (shared pages count in full), Pss (shared pages divided among the
+    processes sharing them) and USS (the pages only this process has: what another worker
+    adds)."""
     with open(f"/proc/{pid}/status") as fh:
         fields = (line.split(":", 1) for line in fh)
-        return {k: int(v.split()[0]) // 1024 for k, v in fields if k in ("VmRSS", "RssAnon")}
+        out = {k: int(v.split()[0]) // 1024 for k, v in fields if k in ("VmRSS", "RssAnon")}
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        roll = {
+            k: int(v.split()[0])
+            for k, v in (line.split(":", 1) for line in fh if ":" in line and "kB" in line)
+        }
+    out["Pss"] = roll["Pss"] // 1024
+    out["USS"] = (roll["Private_Clean"] + roll["Private_Dirty"]) // 1024
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 member.get(path)
                 request("GET", server.base + path, cookie="session=none")
                 done += 2
+        print("master:", rss_mb(server.proc.pid))
         print(f"after {done} requests over {len(paths)} pages:",
               [rss_mb(pid) for pid in server.worker_pids()])  # fmt: skip
     finally:

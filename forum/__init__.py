@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_datetime, format_timedelta
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, guard, mail, views  # noqa: F401 (guard: the flush listener)
 from .config import DEFAULTS, finish, from_environ
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .search import analysis as search_analysis
 from .search import outbox as search_outbox
+from .search.glossary import Glossary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +60,27 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     search_outbox.install(app)
     mail.install(app)
     return app
+
+
+def warm(app: Flask) -> None:
+    """Load what every process loads on its first requests (for a preloading master, so the
+    workers share it): the compiled templates, the mapper configuration, each language's
+    locale data and the search analyzer's word dictionary. Opens no connection, file handle
+    or thread."""
+    configure_mappers()
+    for language in app.config["LANGUAGES"]:
+        format_datetime(datetime(2020, 1, 1), locale=language)
+        format_timedelta(timedelta(hours=1), locale=language)
+    for name in app.jinja_env.list_templates(extensions=("html", "txt")):
+        app.jinja_env.get_template(name)
+    search_analysis.segment_cjk("转账", Glossary(()))
+
+
+def after_fork(app: Flask) -> None:
+    """In a gunicorn worker forked from a master that built the app (preload_app): the
+    parent's pooled connections are left to the parent, and this process starts its own
+    search poller. Index readers and mail threads are opened per process on first use."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+    search_outbox.start_poller(app)

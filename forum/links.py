@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import tldextract
-from confusable_homoglyphs import confusables
 
-# The snapshot shipped inside the package: no download, no cache directory.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+@lru_cache(maxsize=1)
+def _extract():
+    """tldextract over the snapshot shipped inside the package: no download, no cache
+    directory. Built on first use (the list and the library are ~5 MB per process)."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
 
 # Obfuscations scammers use so a filter misses the link: hxxp, [.] (.) " dot com", fullwidth.
 _DEFANGED_DOT = re.compile(r"\s*[\[(（【]\s*(?:\.|dot|点)\s*[\])）】]\s*", re.IGNORECASE)
@@ -82,7 +86,7 @@ def destination(url: str) -> Destination | None:
     if "xn--" in host:
         with contextlib.suppress(UnicodeError):
             host = host.encode("ascii").decode("idna")
-    parts = _EXTRACT(host)
+    parts = _extract()(host)
     if not parts.suffix or not parts.domain:
         return None if bare else Destination(url, host, host)
     return Destination(url, host, f"{parts.domain}.{parts.suffix}")
@@ -122,6 +126,8 @@ def skeleton(name: str) -> str:
         if char.isascii():
             out.append(char)
             continue
+        from confusable_homoglyphs import confusables  # ~6 MB of data: on first use
+
         found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
         latin = [h["c"] for f in found or [] for h in f["homoglyphs"] if h["c"].isascii()]
         out.append(latin[0].lower() if latin else char)

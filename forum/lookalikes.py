@@ -16,7 +16,6 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from confusable_homoglyphs import categories, confusables
 from sqlalchemy import false, select
 
 from .extensions import db
@@ -38,6 +37,8 @@ PROTECTED_ROLES = (Role.VOLUNTEER, Role.STAFF, Role.ADMIN)
 @cache
 def _prototypes() -> dict[str, str]:
     """Each confusable character's prototype (a character or a short sequence)."""
+    from confusable_homoglyphs import confusables  # ~6 MB of data: on first use
+
     parent: dict[str, str] = {}
 
     def find(ch: str) -> str:
@@ -91,6 +92,8 @@ def skeleton(name: str) -> str:
 
 def scripts(name: str) -> set[str]:
     """The scripts of a name's letters (digits and punctuation belong to none)."""
+    from confusable_homoglyphs import categories
+
     return set(categories.unique_aliases(unicodedata.normalize("NFKC", name))) - NEUTRAL
 
 

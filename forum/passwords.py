@@ -10,7 +10,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 from .errors import DomainError
 
@@ -54,6 +53,8 @@ def check(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
         raise DomainError(_l("That password is too long."), field="password")
     words = [w for w in (*user_inputs, current_app.config["FORUM_NAME"]) if w]
     words += current_app.config["FORUM_BRAND_NAMES"]
+    from zxcvbn import zxcvbn  # its dictionaries are ~12 MB: loaded when a password is set
+
     result = zxcvbn(password[:STRENGTH_PREFIX], user_inputs=words)
     if result["score"] < current_app.config["FORUM_PASSWORD_MIN_SCORE"]:
         raise DomainError(

@@ -208,3 +208,32 @@ def test_only_make_run_seeds_demo_accounts():
     assert "seed-demo" in _make_dry_run("run")
     serve = _make_dry_run("serve")
     assert "gunicorn" in serve and "seed-demo" not in serve and "ensure-categories" in serve
+
+
+def test_a_preloading_master_starts_no_thread_and_each_worker_its_own(tmp_path, monkeypatch):
+    """gunicorn.conf.py preloads the app: the master must start no search poller (a thread
+    does not survive fork); after the fork a worker gets its own and a fresh pool."""
+    import os
+    import threading
+
+    import forum
+    from forum.search import outbox
+
+    monkeypatch.setattr(outbox, "DEFER_POLLERS", True)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
+                      "FORUM_SEARCH_POLL_SECONDS": 30})  # fmt: skip
+    forum.warm(app)
+    pollers = [t for t in threading.enumerate() if t.name == "search-outbox"]
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            forum.after_fork(app)
+            mine = [t for t in threading.enumerate() if t.name == "search-outbox"]
+            code = 0 if len(mine) == 1 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [t for t in threading.enumerate() if t.name == "search-outbox"] == pollers

@@ -8,6 +8,7 @@ late is harmless; each index keeps its own progress, so every app host can feed 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -218,6 +219,11 @@ def prune(days: int = 7) -> int:
 # --- applying after commits, and polling for other hosts' changes -----------------------------
 
 
+# gunicorn.conf.py sets this in a master that builds the app before forking (preload_app):
+# a thread does not survive fork, so each worker starts its poller in `start_poller`.
+DEFER_POLLERS = False
+
+
 def install(app: Flask) -> None:
     """Apply the outbox when an app context that wrote to it ends; poll for other hosts."""
 
@@ -226,6 +232,12 @@ def install(app: Flask) -> None:
         if g.pop("search_dirty", False):
             _apply_quietly()
 
+    if not DEFER_POLLERS:
+        start_poller(app)
+
+
+def start_poller(app: Flask) -> None:
+    """This process's poller for the app (none if FORUM_SEARCH_POLL_SECONDS is 0)."""
     interval = float(app.config["FORUM_SEARCH_POLL_SECONDS"])
     if interval > 0:
         _start_poller(app, interval)
@@ -252,15 +264,16 @@ def _check_glossary_quietly() -> None:
         db.session.rollback()
 
 
-_POLLERS: dict[int, tuple[threading.Event, threading.Thread]] = {}
+_POLLERS: dict[tuple[int, int], tuple[threading.Event, threading.Thread]] = {}
 _POLLERS_LOCK = threading.Lock()
 
 
 def _start_poller(app: Flask, interval: float) -> None:
     """One daemon thread per app and process applies rows written by other processes or
-    hosts (each gunicorn worker builds its app after the fork, so each gets its own)."""
+    hosts (each gunicorn worker starts its own after the fork)."""
+    key = (os.getpid(), id(app))
     with _POLLERS_LOCK:
-        if id(app) in _POLLERS:
+        if key in _POLLERS:
             return
         stop = threading.Event()
 
@@ -271,7 +284,7 @@ def _start_poller(app: Flask, interval: float) -> None:
                     _apply_quietly()
 
         poller = threading.Thread(target=run, name="search-outbox", daemon=True)
-        _POLLERS[id(app)] = (stop, poller)
+        _POLLERS[key] = (stop, poller)
     poller.start()
 
 
@@ -279,7 +292,7 @@ def stop_poller(app: Flask) -> None:
     """Stop this app's poller thread and wait for it (tests, shutdown): a poll still running
     would hand its connection back to a pool the caller is about to dispose of."""
     with _POLLERS_LOCK:
-        found = _POLLERS.pop(id(app), None)
+        found = _POLLERS.pop((os.getpid(), id(app)), None)
     if found is not None:
         stop, poller = found
         stop.set()

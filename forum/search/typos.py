@@ -1,6 +1,7 @@
 """Typing errors: English words one or two edits off (the spelling vocabulary of questions),
 Chinese homophones picked by the IME (导如 for 导入), and pinyin typed without the IME
-(zhuanzhang). Imports pypinyin, analysis, glossary; works on a Whoosh reader.
+(zhuanzhang). Imports pypinyin (on first use: its dictionaries are ~55 MB), analysis, glossary;
+works on a Whoosh reader.
 
 Precision first: a Chinese word is corrected only when the index barely knows it and knows a
 same-sounding word far better; pinyin is read only from letters that are not an English word
@@ -13,10 +14,6 @@ import re
 import threading
 import time
 from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
 
 from .analysis import CJK_RUN_RE, STOP_EN, stem
 from .glossary import Glossary
@@ -31,12 +28,17 @@ _PINYIN_RE = re.compile(r"[a-z]{2,40}")
 @lru_cache(maxsize=50_000)
 def pinyin_of(word: str) -> str:
     """Toneless pinyin of a Chinese word, syllables joined (转账 -> zhuanzhang; ü -> v)."""
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(word, style=Style.NORMAL, v_to_u=False, errors="ignore"))
 
 
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
     """Every toneless syllable pypinyin knows."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
     out = set()
     for value in pinyin_dict.values():
         for syl in value.split(","):
