@@ -5,75 +5,65 @@ The HTML is the same as before (tests/test_page_html.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from .times import ago, when
 
-# The badge after an author's name, by role (the same HTML as _macros.badge).
-BADGES = {
-    "staff": ('<span class="badge staff" title="{}">✔ {}</span>', "Verified staff member", "Staff"),
-    "admin": ('<span class="badge staff" title="{}">✔ {}</span>', "Verified staff member", "Staff"),
-    "volunteer": (
-        '<span class="badge volunteer" title="{}">✔ {}</span>',
-        "Verified volunteer",
-        "Volunteer",
-    ),
-}
-
 
 class PostView:
     """One post as the macro shows it: precomputed Markup and the viewer's buttons."""
 
     __slots__ = (
-        "accept",
-        "body_html",
-        "cls",
-        "confirmed",
-        "delete",
-        "edit",
-        "flag",
-        "footer",
-        "has_outbound",
-        "head",
-        "held_at",
-        "held_reason",
-        "id",
-        "is_accepted",
-        "is_deleted",
-        "is_question",
-        "mine",
-        "pics",
-        "restore",
-        "vote",
-        "vote_count",
-        "voted",
+        "accept", "body_html", "cls", "confirmed", "delete", "edit", "flag", "footer",
+        "has_outbound", "head", "held_at", "held_reason", "id", "is_accepted", "is_deleted",
+        "is_question", "mine", "pics", "restore", "vote", "vote_count", "voted",
     )  # fmt: skip
+    id: int
+    cls: str
+    head: Markup
+    footer: Markup | str
+    body_html: str
+    pics: Any
+    held_at: datetime | None
+    held_reason: str | None
+    vote_count: int
+    is_question: bool
+    is_accepted: bool
+    is_deleted: bool
+    has_outbound: bool
+    voted: bool
+    mine: bool
+    confirmed: bool
+    vote: bool
+    accept: bool
+    edit: bool
+    delete: bool
+    flag: bool
+    restore: bool
 
 
 class Painter:
     """Per request: the translated strings and patterns once, then `view(post)` per post.
     `gettext` is the page's catalogue lookup (template text: not escaped, as Jinja's `_()`)."""
 
-    def __init__(self, thread: Any, rights: Any, links: Any, images: dict, gettext: Any) -> None:
+    def __init__(self, thread: Any, rights: Any, links: Any, images: dict, _: Any, token: str):
         self.thread, self.rights, self.links, self.images = thread, rights, links, images
-        self.badges = {
-            role: Markup(html.format(gettext(title), gettext(name)))  # noqa: S704
-            for role, (html, title, name) in BADGES.items()
-        }
-        asker = ' <span class="badge asker">{}</span>'.format(gettext("Asker"))
-        self.asker = Markup(asker)  # noqa: S704
-        marks = (
-            ('<span class="accepted-mark">✓ {}</span>', "Accepted answer"),
-            ('<span class="badge deleted">{}</span>', "Deleted"),
-            ('<span class="badge held">{}</span>', "Held for review"),
+        staff = (
+            f'<span class="badge staff" title="{_("Verified staff member")}">✔ {_("Staff")}</span>'
         )
-        self.accepted, self.deleted, self.held = (
-            Markup(html.format(gettext(text)))  # noqa: S704
-            for html, text in marks
-        )
-        self.edited = Markup(gettext("edited %(when)s"))  # noqa: S704
+        helper = _("Verified volunteer"), _("Volunteer")
+        volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(*helper)
+        badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
+        self.badges = {role: Markup(html) for role, html in badges.items()}  # noqa: S704
+        self.asker = Markup(f' <span class="badge asker">{_("Asker")}</span>')  # noqa: S704
+        self.accepted = Markup(f'<span class="accepted-mark">✓ {_("Accepted answer")}</span>')  # noqa: S704
+        self.deleted = Markup(f'<span class="badge deleted">{_("Deleted")}</span>')  # noqa: S704
+        self.held = Markup(f'<span class="badge held">{_("Held for review")}</span>')  # noqa: S704
+        self.edited = Markup(_("edited %(when)s"))  # noqa: S704
+        self.footer = Footer(thread, rights, links, _, token)
 
     def view(self, p: Any) -> PostView:
         t, r, v = self.thread, self.rights, PostView()
@@ -93,9 +83,10 @@ class Painter:
         v.vote, v.accept, v.edit, v.delete, v.flag, v.restore = (
             pr.vote, pr.accept, pr.edit, pr.delete, pr.flag, pr.restore
         )  # fmt: skip
-        v.footer = (not p.is_question and (not t.is_private or p.has_outbound)) or (
+        shown = (not p.is_question and (not t.is_private or p.has_outbound)) or (
             pr.edit or pr.delete or pr.flag or pr.restore
         )
+        v.footer = self.footer.html(v) if shown else ""
         v.cls = (
             "post"
             + (" question" if p.is_question else "")
@@ -133,3 +124,88 @@ class Painter:
         if p.held_at:
             parts.append(self.held)
         return Markup("".join(parts))  # noqa: S704 - every user text above is escaped
+
+
+class Footer:
+    """A post's actions (votes, accept, confirm, edit, delete, report, restore): the same HTML
+    the macro wrote, with the page's strings, links and CSRF token filled in once."""
+
+    def __init__(self, thread: Any, rights: Any, links: Any, _: Any, token: str) -> None:
+        self.thread, self.rights = thread, rights
+        csrf = f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+        url = {name: str(escape(getattr(links, name))) for name in POST_LINKS}
+        self.vote = (
+            f'<form method="post" action="{url["vote"]}" class="inline vote">\n{csrf}\n'
+            '<button type="submit" name="vote" value="{}" aria-pressed="{}" class="vote-btn" '
+            'title="{}">\n▲ <span class="sr">' + _("Helpful") + '</span> <span class="n">{}</span>'
+            "\n</button>\n</form>\n"
+        )
+        self.state = {True: ("withdraw", "true", _("Withdraw your vote")),
+                      False: ("up", "false", _("This answer is helpful"))}  # fmt: skip
+        self.votes = '<span class="votes" title="' + _("Helpful votes") + '">▲ {}</span>\n'
+        unaccept = escape(links.unaccept.format(thread.id))
+        self.unaccept = (
+            f'<form method="post" action="{unaccept}" class="inline" data-confirm="'
+            f'{_("Remove the accepted mark from this answer?")}">\n{csrf}'
+            f'<button type="submit" class="link">{_("Unaccept")}</button>\n</form>\n'
+        )
+        self.accept = (
+            f'<form method="post" action="{url["accept"]}" class="inline">\n{csrf}<button '
+            f'type="submit" class="button small accept">✓ {_("Accept as solution")}</button>\n</form>\n'
+        )
+        self.hint = (
+            '<span class="hint" title="'
+            + _("Only staff can accept answers with outbound links or contact handles.")
+            + '">⚠ ' + _("Has a link or contact: staff must check it") + "</span>\n"
+        )  # fmt: skip
+        self.confirmed = f'<span class="confirmed">{_("You said this solved it")}</span>\n'
+        self.confirm = (
+            f'<form method="post" action="{url["confirm"]}" class="inline">\n{csrf}'
+            f'<button type="submit" class="link">{_("This solved my problem")}</button>\n</form>\n'
+        )
+        self.outbound = (
+            '<span class="outbound-note" title="'
+            + _("This answer links off the forum or mentions a private contact. Be careful: staff never ask you to move to private chat.")
+            + '">↗ ' + _("external link") + "</span>\n"
+        )  # fmt: skip
+        self.edit = f'<a href="{url["edit"]}">{_("Edit")}</a>\n'
+        self.delete = f'<a href="{url["delete"]}">{_("Delete")}</a>\n'
+        self.report = f'<a class="report" href="{url["report"]}">⚑ {_("Report")}</a>\n'
+        self.restore = (
+            f'<form method="post" action="{url["restore"]}" class="inline">\n{csrf}\n'
+            f'<button type="submit" class="link">{_("Restore")}</button>\n</form>\n'
+        )
+
+    def html(self, v: PostView) -> Markup:
+        t, r, out = self.thread, self.rights, ['<footer class="post-actions">\n']
+        if not v.is_question:
+            if t.is_private:
+                pass  # tickets: no votes
+            elif v.vote:
+                out.append(self.vote.format(v.id, *self.state[bool(v.voted)], v.vote_count))
+            else:
+                out.append(self.votes.format(v.vote_count))
+            if v.is_accepted:
+                if r.accept:
+                    out.append(self.unaccept)
+            elif v.accept:
+                out.append(self.accept.format(v.id))
+            elif r.accept and v.has_outbound and not v.is_deleted:
+                out.append(self.hint)
+            if r.confirm and not t.is_solved and not v.mine:
+                out.append(self.confirmed if v.confirmed else self.confirm.format(v.id))
+            if v.has_outbound:
+                out.append(self.outbound)
+        if v.edit:
+            out.append(self.edit.format(v.id))
+        if v.delete:
+            out.append(self.delete.format(v.id))
+        if v.flag:
+            out.append(self.report.format(v.id))
+        if v.restore:
+            out.append(self.restore.format(v.id))
+        out.append("</footer>")
+        return Markup("".join(out))  # noqa: S704 - ids, counts and catalogue text only
+
+
+POST_LINKS = ("vote", "accept", "confirm", "edit", "delete", "report", "restore")

@@ -98,7 +98,8 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
     ]
     can_do = rights.thread_rights(current_user._get_current_object(), thread)
     images = media.for_posts(current_user, shown)
-    paint = Painter(thread, can_do, links(), images, _translations().ugettext).view
+    token = generate_csrf() if current_user.is_authenticated else ""  # no cookie for visitors
+    paint = Painter(thread, can_do, links(), images, _translations().ugettext, token).view
     return dict(
         thread=thread,
         question=posts.question,
@@ -109,8 +110,6 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         answer_views=[paint(p) for p in posts.answers.items],
         order=order,
         rights=can_do,
-        links=links(),
-        token=generate_csrf() if current_user.is_authenticated else "",  # no cookie for visitors
         form=ReplyForm() if can_do.reply else None,
         **panel_context(thread),
         **asker_context(thread),
