@@ -26,10 +26,11 @@ from ..errors import DomainError
 from ..forms import AskForm, EditPostForm, MoveForm, ReplyForm, choices
 from ..posting import KEY_CHOICES, PersonalDataFound, SecretRefused, UnclearKey
 from ..threads import AnswerOrder
-from . import enum_arg, page_arg, page_language, show_error
+from . import _translations, enum_arg, page_arg, page_language, show_error
 from .limits import per_account
 from .lostwork import mark_posted
 from .media import sent_images
+from .postviews import Painter
 from .ratings import asker_context
 from .tickets import panel_context
 
@@ -96,17 +97,19 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         p.id for p in (posts.question, posts.accepted, *posts.answers.items) if p and p.has_images
     ]
     can_do = rights.thread_rights(current_user._get_current_object(), thread)
+    images = media.for_posts(current_user, shown)
+    token = generate_csrf() if current_user.is_authenticated else ""  # no cookie for visitors
+    paint = Painter(thread, can_do, links(), images, _translations().ugettext, token).view
     return dict(
         thread=thread,
         question=posts.question,
         accepted=posts.accepted,
         answers=posts.answers,
         watching=posts.watching,
-        images=media.for_posts(current_user, shown),
+        question_view=paint(posts.question) if posts.question else None,
+        answer_views=[paint(p) for p in posts.answers.items],
         order=order,
         rights=can_do,
-        links=links(),
-        token=generate_csrf() if current_user.is_authenticated else "",  # no cookie for visitors
         form=ReplyForm() if can_do.reply else None,
         **panel_context(thread),
         **asker_context(thread),

@@ -1,0 +1,211 @@
+"""The thread page's posts made ready to show, in one pass in Python (design.md rule 13): per
+post, the strings its macro (threads/_post.html) used to compute — the escaped author link
+and badges, the times, the classes — and the viewer's buttons, so the macro only joins them.
+The HTML is the same as before (tests/test_page_html.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .times import ago, when
+
+
+class PostView:
+    """One post as the macro shows it: precomputed Markup and the viewer's buttons."""
+
+    __slots__ = (
+        "accept", "body_html", "cls", "confirmed", "delete", "edit", "flag", "footer",
+        "has_outbound", "head", "held_at", "held_reason", "id", "is_accepted", "is_deleted",
+        "is_question", "mine", "pics", "restore", "vote", "vote_count", "voted",
+    )  # fmt: skip
+    id: int
+    cls: str
+    head: Markup
+    footer: Markup | str
+    body_html: str
+    pics: Any
+    held_at: datetime | None
+    held_reason: str | None
+    vote_count: int
+    is_question: bool
+    is_accepted: bool
+    is_deleted: bool
+    has_outbound: bool
+    voted: bool
+    mine: bool
+    confirmed: bool
+    vote: bool
+    accept: bool
+    edit: bool
+    delete: bool
+    flag: bool
+    restore: bool
+
+
+class Painter:
+    """Per request: the translated strings and patterns once, then `view(post)` per post.
+    `gettext` is the page's catalogue lookup (template text: not escaped, as Jinja's `_()`)."""
+
+    def __init__(self, thread: Any, rights: Any, links: Any, images: dict, _: Any, token: str):
+        self.thread, self.rights, self.links, self.images = thread, rights, links, images
+        staff = (
+            f'<span class="badge staff" title="{_("Verified staff member")}">✔ {_("Staff")}</span>'
+        )
+        helper = _("Verified volunteer"), _("Volunteer")
+        volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(*helper)
+        badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
+        self.badges = {role: Markup(html) for role, html in badges.items()}  # noqa: S704
+        self.asker = Markup(f' <span class="badge asker">{_("Asker")}</span>')  # noqa: S704
+        self.accepted = Markup(f'<span class="accepted-mark">✓ {_("Accepted answer")}</span>')  # noqa: S704
+        self.deleted = Markup(f'<span class="badge deleted">{_("Deleted")}</span>')  # noqa: S704
+        self.held = Markup(f'<span class="badge held">{_("Held for review")}</span>')  # noqa: S704
+        self.edited = Markup(_("edited %(when)s"))  # noqa: S704
+        self.footer = Footer(thread, rights, links, _, token)
+
+    def view(self, p: Any) -> PostView:
+        t, r, v = self.thread, self.rights, PostView()
+        pid = p.id
+        v.id, v.body_html, v.is_question, v.is_deleted = (
+            pid,
+            p.body_html,
+            p.is_question,
+            p.is_deleted,
+        )
+        v.held_at, v.held_reason, v.has_outbound = p.held_at, p.held_reason, p.has_outbound
+        v.voted, v.vote_count, v.pics = p.voted, p.vote_count, self.images.get(pid)
+        v.is_accepted = accepted = pid == t.accepted_post_id
+        v.mine = r.actor_id is not None and p.author_id == r.actor_id
+        v.confirmed = t.asker_confirmed_post_id == pid
+        pr = r.post(p)
+        v.vote, v.accept, v.edit, v.delete, v.flag, v.restore = (
+            pr.vote, pr.accept, pr.edit, pr.delete, pr.flag, pr.restore
+        )  # fmt: skip
+        shown = (not p.is_question and (not t.is_private or p.has_outbound)) or (
+            pr.edit or pr.delete or pr.flag or pr.restore
+        )
+        v.footer = self.footer.html(v) if shown else ""
+        v.cls = (
+            "post"
+            + (" question" if p.is_question else "")
+            + (" accepted" if accepted else "")
+            + (" deleted" if p.is_deleted else "")
+            + (" held" if p.held_at else "")
+        )
+        v.head = self._head(p, pid, accepted)
+        return v
+
+    def _head(self, p: Any, pid: int, accepted: bool) -> Markup:
+        name = escape(p.username)
+        parts = [
+            f'<span id="p{pid}-by"><a class="user" href="{escape(self.links.user(p.username))}">',
+            name,
+            "</a>",
+            self.badges.get(p.role, ""),
+            self.asker if p.author_id == self.thread.author_id and not p.is_question else "",
+            f'</span>\n<a class="permalink" href="#p{pid}"><time datetime="',
+            escape(p.created_at.isoformat()),
+            'Z" title="',
+            escape(when(p.created_at)),
+            '">',
+            escape(ago(p.created_at)),
+            "</time></a>\n",
+        ]
+        if p.edited_at:
+            edited = self.edited % {"when": ago(p.edited_at)}
+            title = escape(when(p.edited_at))
+            parts.append(f'<span class="edited" title="{title}">{edited}</span>\n')
+        if accepted:
+            parts.append(self.accepted)
+        if p.is_deleted:
+            parts.append(self.deleted)
+        if p.held_at:
+            parts.append(self.held)
+        return Markup("".join(parts))  # noqa: S704 - every user text above is escaped
+
+
+class Footer:
+    """A post's actions (votes, accept, confirm, edit, delete, report, restore): the same HTML
+    the macro wrote, with the page's strings, links and CSRF token filled in once."""
+
+    def __init__(self, thread: Any, rights: Any, links: Any, _: Any, token: str) -> None:
+        self.thread, self.rights = thread, rights
+        csrf = f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+        url = {name: str(escape(getattr(links, name))) for name in POST_LINKS}
+        self.vote = (
+            f'<form method="post" action="{url["vote"]}" class="inline vote">\n{csrf}\n'
+            '<button type="submit" name="vote" value="{}" aria-pressed="{}" class="vote-btn" '
+            'title="{}">\n▲ <span class="sr">' + _("Helpful") + '</span> <span class="n">{}</span>'
+            "\n</button>\n</form>\n"
+        )
+        self.state = {True: ("withdraw", "true", _("Withdraw your vote")),
+                      False: ("up", "false", _("This answer is helpful"))}  # fmt: skip
+        self.votes = '<span class="votes" title="' + _("Helpful votes") + '">▲ {}</span>\n'
+        unaccept = escape(links.unaccept.format(thread.id))
+        self.unaccept = (
+            f'<form method="post" action="{unaccept}" class="inline" data-confirm="'
+            f'{_("Remove the accepted mark from this answer?")}">\n{csrf}'
+            f'<button type="submit" class="link">{_("Unaccept")}</button>\n</form>\n'
+        )
+        self.accept = (
+            f'<form method="post" action="{url["accept"]}" class="inline">\n{csrf}<button '
+            f'type="submit" class="button small accept">✓ {_("Accept as solution")}</button>\n</form>\n'
+        )
+        self.hint = (
+            '<span class="hint" title="'
+            + _("Only staff can accept answers with outbound links or contact handles.")
+            + '">⚠ ' + _("Has a link or contact: staff must check it") + "</span>\n"
+        )  # fmt: skip
+        self.confirmed = f'<span class="confirmed">{_("You said this solved it")}</span>\n'
+        self.confirm = (
+            f'<form method="post" action="{url["confirm"]}" class="inline">\n{csrf}'
+            f'<button type="submit" class="link">{_("This solved my problem")}</button>\n</form>\n'
+        )
+        self.outbound = (
+            '<span class="outbound-note" title="'
+            + _("This answer links off the forum or mentions a private contact. Be careful: staff never ask you to move to private chat.")
+            + '">↗ ' + _("external link") + "</span>\n"
+        )  # fmt: skip
+        self.edit = f'<a href="{url["edit"]}">{_("Edit")}</a>\n'
+        self.delete = f'<a href="{url["delete"]}">{_("Delete")}</a>\n'
+        self.report = f'<a class="report" href="{url["report"]}">⚑ {_("Report")}</a>\n'
+        self.restore = (
+            f'<form method="post" action="{url["restore"]}" class="inline">\n{csrf}\n'
+            f'<button type="submit" class="link">{_("Restore")}</button>\n</form>\n'
+        )
+
+    def html(self, v: PostView) -> Markup:
+        t, r, out = self.thread, self.rights, ['<footer class="post-actions">\n']
+        if not v.is_question:
+            if t.is_private:
+                pass  # tickets: no votes
+            elif v.vote:
+                out.append(self.vote.format(v.id, *self.state[bool(v.voted)], v.vote_count))
+            else:
+                out.append(self.votes.format(v.vote_count))
+            if v.is_accepted:
+                if r.accept:
+                    out.append(self.unaccept)
+            elif v.accept:
+                out.append(self.accept.format(v.id))
+            elif r.accept and v.has_outbound and not v.is_deleted:
+                out.append(self.hint)
+            if r.confirm and not t.is_solved and not v.mine:
+                out.append(self.confirmed if v.confirmed else self.confirm.format(v.id))
+            if v.has_outbound:
+                out.append(self.outbound)
+        if v.edit:
+            out.append(self.edit.format(v.id))
+        if v.delete:
+            out.append(self.delete.format(v.id))
+        if v.flag:
+            out.append(self.report.format(v.id))
+        if v.restore:
+            out.append(self.restore.format(v.id))
+        out.append("</footer>")
+        return Markup("".join(out))  # noqa: S704 - ids, counts and catalogue text only
+
+
+POST_LINKS = ("vote", "accept", "confirm", "edit", "delete", "report", "restore")
