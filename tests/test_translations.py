@@ -53,6 +53,21 @@ def test_every_string_in_the_code_is_in_the_catalogue():
     assert len(found) > 400
 
 
+# A gettext call inside an f-string is a STRING token to babel's extractor: never extracted,
+# so `make messages` drops its translation and the page silently shows English.
+IN_FSTRING = re.compile(r"""\{\s*(?:_|gettext|_l|lazy_gettext)\(""")
+
+
+def test_no_gettext_call_hides_inside_an_f_string():
+    hidden = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "forum").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if IN_FSTRING.search(line) and re.search(r"""\bf["']""", line)
+    ]
+    assert not hidden, f"call _() outside the f-string so babel extracts it: {hidden}"
+
+
 def test_template_strings_are_translated_escaped_and_kept_per_language(app):
     # views.template_gettext keeps variable-free strings per language: the same output as
     # jinja2's newstyle gettext, never one language's text on the other's page.

@@ -51,17 +51,21 @@ class Painter:
 
     def __init__(self, thread: Any, rights: Any, links: Any, images: dict, _: Any, token: str):
         self.thread, self.rights, self.links, self.images = thread, rights, links, images
-        staff = (
-            f'<span class="badge staff" title="{_("Verified staff member")}">✔ {_("Staff")}</span>'
-        )
+        # Plain _("...") calls (babel does not see calls inside f-strings).
+        tr = {
+            "staff_title": _("Verified staff member"), "staff": _("Staff"), "asker": _("Asker"),
+            "accepted": _("Accepted answer"), "deleted": _("Deleted"),
+            "held": _("Held for review"),
+        }  # fmt: skip
+        staff = f'<span class="badge staff" title="{tr["staff_title"]}">✔ {tr["staff"]}</span>'
         helper = _("Verified volunteer"), _("Volunteer")
         volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(*helper)
         badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
         self.badges = {role: Markup(html) for role, html in badges.items()}  # noqa: S704
-        self.asker = Markup(f' <span class="badge asker">{_("Asker")}</span>')  # noqa: S704
-        self.accepted = Markup(f'<span class="accepted-mark">✓ {_("Accepted answer")}</span>')  # noqa: S704
-        self.deleted = Markup(f'<span class="badge deleted">{_("Deleted")}</span>')  # noqa: S704
-        self.held = Markup(f'<span class="badge held">{_("Held for review")}</span>')  # noqa: S704
+        self.asker = Markup(f' <span class="badge asker">{tr["asker"]}</span>')  # noqa: S704
+        self.accepted = Markup(f'<span class="accepted-mark">✓ {tr["accepted"]}</span>')  # noqa: S704
+        self.deleted = Markup(f'<span class="badge deleted">{tr["deleted"]}</span>')  # noqa: S704
+        self.held = Markup(f'<span class="badge held">{tr["held"]}</span>')  # noqa: S704
         self.edited = Markup(_("edited %(when)s"))  # noqa: S704
         self.footer = Footer(thread, rights, links, _, token)
 
@@ -133,6 +137,14 @@ class Footer:
     def __init__(self, thread: Any, rights: Any, links: Any, _: Any, token: str) -> None:
         self.thread, self.rights = thread, rights
         csrf = f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+        # Plain _("...") calls (babel does not see calls inside f-strings).
+        tr = {
+            "unaccept_q": _("Remove the accepted mark from this answer?"),
+            "unaccept": _("Unaccept"), "accept": _("Accept as solution"),
+            "confirmed": _("You said this solved it"), "confirm": _("This solved my problem"),
+            "edit": _("Edit"), "delete": _("Delete"), "report": _("Report"),
+            "restore": _("Restore"),
+        }  # fmt: skip
         url = {name: str(escape(getattr(links, name))) for name in POST_LINKS}
         self.vote = (
             f'<form method="post" action="{url["vote"]}" class="inline vote">\n{csrf}\n'
@@ -146,34 +158,34 @@ class Footer:
         unaccept = escape(links.unaccept.format(thread.id))
         self.unaccept = (
             f'<form method="post" action="{unaccept}" class="inline" data-confirm="'
-            f'{_("Remove the accepted mark from this answer?")}">\n{csrf}'
-            f'<button type="submit" class="link">{_("Unaccept")}</button>\n</form>\n'
+            f'{tr["unaccept_q"]}">\n{csrf}'
+            f'<button type="submit" class="link">{tr["unaccept"]}</button>\n</form>\n'
         )
         self.accept = (
             f'<form method="post" action="{url["accept"]}" class="inline">\n{csrf}<button '
-            f'type="submit" class="button small accept">✓ {_("Accept as solution")}</button>\n</form>\n'
+            f'type="submit" class="button small accept">✓ {tr["accept"]}</button>\n</form>\n'
         )
         self.hint = (
             '<span class="hint" title="'
             + _("Only staff can accept answers with outbound links or contact handles.")
             + '">⚠ ' + _("Has a link or contact: staff must check it") + "</span>\n"
         )  # fmt: skip
-        self.confirmed = f'<span class="confirmed">{_("You said this solved it")}</span>\n'
+        self.confirmed = f'<span class="confirmed">{tr["confirmed"]}</span>\n'
         self.confirm = (
             f'<form method="post" action="{url["confirm"]}" class="inline">\n{csrf}'
-            f'<button type="submit" class="link">{_("This solved my problem")}</button>\n</form>\n'
+            f'<button type="submit" class="link">{tr["confirm"]}</button>\n</form>\n'
         )
         self.outbound = (
             '<span class="outbound-note" title="'
             + _("This answer links off the forum or mentions a private contact. Be careful: staff never ask you to move to private chat.")
             + '">↗ ' + _("external link") + "</span>\n"
         )  # fmt: skip
-        self.edit = f'<a href="{url["edit"]}">{_("Edit")}</a>\n'
-        self.delete = f'<a href="{url["delete"]}">{_("Delete")}</a>\n'
-        self.report = f'<a class="report" href="{url["report"]}">⚑ {_("Report")}</a>\n'
+        self.edit = f'<a href="{url["edit"]}">{tr["edit"]}</a>\n'
+        self.delete = f'<a href="{url["delete"]}">{tr["delete"]}</a>\n'
+        self.report = f'<a class="report" href="{url["report"]}">⚑ {tr["report"]}</a>\n'
         self.restore = (
             f'<form method="post" action="{url["restore"]}" class="inline">\n{csrf}\n'
-            f'<button type="submit" class="link">{_("Restore")}</button>\n</form>\n'
+            f'<button type="submit" class="link">{tr["restore"]}</button>\n</form>\n'
         )
 
     def html(self, v: PostView) -> Markup:
