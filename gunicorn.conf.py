@@ -44,13 +44,20 @@ from forum.search import outbox as search_outbox  # noqa: E402
 search_outbox.DEFER_POLLERS = True
 
 
+def _forum_app(app):
+    """The forum's Flask app, or None when this config serves another app (bench/hello.py)."""
+    wsgi = app.wsgi()
+    return wsgi if getattr(wsgi, "import_name", None) == "forum" else None
+
+
 def when_ready(server):
     """In a preloading master, before the first fork: load what every worker would load on
     its first requests (compiled templates, the search word dictionary), so it is shared."""
-    if server.cfg.preload_app:
+    app = _forum_app(server.app) if server.cfg.preload_app else None
+    if app is not None:
         import forum
 
-        forum.warm(server.app.wsgi())
+        forum.warm(app)
 
 
 def pre_fork(server, worker):
@@ -61,6 +68,8 @@ def pre_fork(server, worker):
 
 def post_fork(server, worker):
     """In the worker: fresh database connections and this worker's search poller."""
-    import forum
+    app = _forum_app(worker.app)
+    if app is not None:
+        import forum
 
-    forum.after_fork(worker.app.wsgi())
+        forum.after_fork(app)

@@ -100,3 +100,29 @@ def test_gunicorn_access_log_has_paths_only(tmp_path: Path):
     assert log.count('"GET /search HTTP/1.1" 422') == 1, log
     assert log.count('"GET /search HTTP/1.1" 200') == 1, log
     assert "sausage" not in log and "?" not in log and "gas" not in log, log
+
+
+def test_the_gunicorn_config_serves_the_benchmark_ceiling_too(tmp_path):
+    """bench/web.py serves bench/hello.py with the same gunicorn.conf.py: its preloading hooks
+    warm and fork only the forum's app (they once crashed the master on any other app)."""
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(GUNICORN_PORT + 1),
+           "WEB_CONCURRENCY": "1"}  # fmt: skip
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "--pythonpath", "bench",
+         "--error-logfile", str(tmp_path / "error.log"), "hello:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert _get(f"http://127.0.0.1:{GUNICORN_PORT + 1}/") == 200
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "error.log").read_text()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
