@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +23,13 @@ from forum.extensions import db
 from tests.conftest import ROOT
 
 PHRASE = "legal winner thank year wave sausage worth useful legal winner thank yellow"
-GUNICORN_PORT = 5141
+
+
+def _free_port() -> int:
+    """A port nobody listens on (a fixed one let two suites on one machine share a server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -63,7 +70,7 @@ def test_gunicorn_access_log_has_paths_only(tmp_path: Path):
     env = {
         **os.environ,
         "HOST": "127.0.0.1",
-        "PORT": str(GUNICORN_PORT),
+        "PORT": str(port := _free_port()),
         "WEB_CONCURRENCY": "1",
         "FORUM_DATABASE_URL": url,
         "FORUM_SECRET_KEY": "gunicorn-test-secret-key-0123456789abcdef",
@@ -76,7 +83,7 @@ def test_gunicorn_access_log_has_paths_only(tmp_path: Path):
          "--error-logfile", str(tmp_path / "error.log"), "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{GUNICORN_PORT}"
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -105,7 +112,8 @@ def test_gunicorn_access_log_has_paths_only(tmp_path: Path):
 def test_the_gunicorn_config_serves_the_benchmark_ceiling_too(tmp_path):
     """bench/web.py serves bench/hello.py with the same gunicorn.conf.py: its preloading hooks
     warm and fork only the forum's app (they once crashed the master on any other app)."""
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(GUNICORN_PORT + 1),
+    port = _free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port),
            "WEB_CONCURRENCY": "1"}  # fmt: skip
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
@@ -117,7 +125,7 @@ def test_the_gunicorn_config_serves_the_benchmark_ceiling_too(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                assert _get(f"http://127.0.0.1:{GUNICORN_PORT + 1}/") == 200
+                assert _get(f"http://127.0.0.1:{port}/") == 200
                 break
             except OSError:
                 assert server.poll() is None, (tmp_path / "error.log").read_text()
