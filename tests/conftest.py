@@ -282,3 +282,43 @@ def smtp(app: Flask) -> Iterator[SMTPSink]:
     finally:
         app.config.update(saved)
         controller.stop()
+
+
+def executed(app: Flask, fn) -> list[tuple[str, object]]:
+    """(statement, parameters) of every SQL statement the app's engine runs during fn()."""
+    seen: list[tuple[str, object]] = []
+
+    def before(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return seen
+
+
+@pytest.fixture
+def second_host(app, tmp_path):
+    """Another app host on the same database, with its own instance and search indexes and a
+    fast search poller."""
+    from forum.search import glossary_builds
+
+    other = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "host-b"),
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "FORUM_SEARCH_DIR": str(tmp_path / "host-b" / "search"),
+            "FORUM_SEARCH_POLL_SECONDS": 0.2,
+        }
+    )
+    yield other
+    search_outbox.stop_poller(other)
+    glossary_builds.wait(other.config)
+    with other.app_context():
+        db.engine.dispose()

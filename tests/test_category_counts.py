@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from forum import answers, category_counts, threads, tickets, trust
 from forum.extensions import db
 from forum.models import Category, Role, Thread
 from forum.permissions import public_threads
 from forum.threads import ListFilter
+from tests.conftest import executed
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 
@@ -72,19 +73,7 @@ COUNTING = re.compile(r"\bcount\s*\(|\bGROUP BY\b", re.I)
 
 
 def _statements(app, fn) -> list[str]:
-    seen: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return seen
+    return [" ".join(sql.split()) for sql, _ in executed(app, fn)]
 
 
 def test_list_pages_do_not_count_threads(app, ctx, client, monkeypatch):

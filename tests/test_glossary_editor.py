@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from forum import create_app, synonyms
+from forum import synonyms
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import AuditEntry, GlossaryGroup, Role
@@ -219,23 +219,10 @@ def test_the_editor_shows_a_rebuild_under_way(app, staff):
 
 
 @pytest.fixture
-def second_host(app, tmp_path):
-    other = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path / "host-b"),
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "FORUM_SEARCH_DIR": str(tmp_path / "host-b" / "search"),
-            "FORUM_SEARCH_POLL_SECONDS": 0.2,
-        }
-    )
-    yield other
-    search_outbox.stop_poller(other)
-    glossary_builds.wait(other.config)
-    with other.app_context():
-        db.engine.dispose()
-    _reset(other)
+def second_host(second_host):
+    """conftest's second host, its glossary builds removed afterwards."""
+    yield second_host
+    _reset(second_host)
 
 
 def test_another_host_picks_the_group_up_by_itself(app, staff, second_host):

@@ -7,32 +7,11 @@ import io
 import time
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
-from forum import create_app
-from forum.extensions import db
 from forum.search import outbox as search_outbox
 from tests.conftest import Browser
 from tests.factories import make_category, make_thread, make_user
-
-
-@pytest.fixture
-def second_host(app, tmp_path):
-    other = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path / "host-b"),
-            "TESTING": True,
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "FORUM_SEARCH_DIR": str(tmp_path / "host-b" / "search"),
-            "FORUM_SEARCH_POLL_SECONDS": 0.2,
-        }
-    )
-    yield other
-    search_outbox.stop_poller(other)
-    with other.app_context():
-        db.engine.dispose()
 
 
 def _found_on(host, word: str) -> list[int]:

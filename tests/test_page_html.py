@@ -18,6 +18,7 @@ from forum import answers, threads, tickets, trust
 from forum.extensions import db
 from forum.models import Attachment, MediaBlob, Role, utcnow
 from forum.threads import AnswerOrder
+from tests.conftest import executed
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -154,19 +155,7 @@ def test_list_pages_html_is_unchanged(forum):
 
 
 def _statements(app, fn) -> list[str]:
-    seen: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split())[:120])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return seen
+    return [" ".join(sql.split())[:120] for sql, _ in executed(app, fn)]
 
 
 # Statements a thread page may make: the user (members), the thread, the question with the

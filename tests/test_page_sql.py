@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from forum.extensions import db
+from tests.conftest import executed
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 # A COUNT whose statement reads threads or posts, and is not a window over one thread's page.
@@ -18,22 +18,6 @@ OVER_LISTS = re.compile(r"\bFROM (threads|posts)\b", re.IGNORECASE)
 # SQLite's plan line for a table read without an index ("SCAN threads USING INDEX ..." is fine).
 FULL_SCAN = re.compile(r"^SCAN (threads|posts)$")
 MAX_STATEMENTS = {"anonymous": 4, "member": 7}
-
-
-def _capture(app, fn) -> list[tuple[str, object]]:
-    seen: list[tuple[str, object]] = []
-
-    def before(_conn, _cursor, statement, parameters, *_args):
-        seen.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return seen
 
 
 def _plan(statement: str, parameters) -> list[str]:
@@ -72,7 +56,7 @@ def _load(app, viewers, paths) -> dict[tuple[str, str], list[tuple[str, object]]
     for who, client in viewers.items():
         for path in paths:
             client.get(path)  # a first visit may write (trust visit, notifications read)
-            seen[who, path] = _capture(app, lambda c=client, p=path: c.get(p))
+            seen[who, path] = executed(app, lambda c=client, p=path: c.get(p))
     return seen
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from forum import metrics, threads
@@ -13,6 +13,7 @@ from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Post, Role, SearchOutbox, Thread
 from forum.threads import AnswerOrder, ListFilter
+from tests.conftest import executed
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 
@@ -162,19 +163,7 @@ def test_list_pages_read_ids_first_and_keep_the_order(app, ctx):
 
 
 def _count_queries(app, fn) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
+    return len(executed(app, fn))
 
 
 def test_query_count_is_constant_for_category_and_thread_pages(app, ctx, client, monkeypatch):
