@@ -9,9 +9,10 @@ reports count), 2 member, 3 trusted (staff-set; volunteers and staff always are)
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
@@ -91,13 +92,20 @@ def refresh(user: User) -> int:
 
 def note_visit(user: User, thread_id: int) -> bool:
     """Remember that a member opened a thread (once per pair); True when this visit is new."""
-    dialect = db.session.get_bind().dialect.name
+    stmt = _visit_statement(db.session.get_bind().dialect.name)
+    values = {"user_id": user.id, "thread_id": thread_id, "created_at": utcnow()}
+    return db.session.execute(stmt, values).first() is not None
+
+
+@cache
+def _visit_statement(dialect: str):
+    # Built once per dialect: a member still earning trust runs it on every thread page.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ThreadVisit).values(user_id=user.id, thread_id=thread_id, created_at=utcnow())
+    names = ("user_id", "thread_id", "created_at")  # typed by their columns
+    stmt = insert(ThreadVisit).values({name: bindparam(name) for name in names})
     # RETURNING, not rowcount: psycopg 3 reports -1 for a Core INSERT, so every repeat visit
     # looked new and committed (a COMMIT, then the user and thread loaded again, per view).
-    returning = stmt.on_conflict_do_nothing().returning(ThreadVisit.thread_id)
-    return db.session.execute(returning).first() is not None
+    return stmt.on_conflict_do_nothing().returning(ThreadVisit.thread_id)
 
 
 def posts_today(user: User) -> int:

@@ -6,11 +6,12 @@ Notifications are written by events.notify inside other domain changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, Integer, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from . import permissions
@@ -27,7 +28,7 @@ class NotificationGroup:
     unread: int
 
 
-def _mine(user: User):
+def _mine(user: User | permissions.Viewer):
     # A thread that became a ticket or was deleted drops out of everyone's notifications
     # but those who may still see it (design rule 7: privacy in queries).
     # Likewise a post held for review (or hidden by reports) drops out for all but its author
@@ -110,7 +111,7 @@ def mark_thread_read(user: User, thread: Thread) -> None:
         db.session.commit()
 
 
-def _unread(user: User):
+def _unread(user: User | permissions.Viewer):
     return (
         _mine(user)
         .where(Notification.read_at.is_(None))
@@ -118,9 +119,27 @@ def _unread(user: User):
     )
 
 
+# The bell's statements run on every page a member opens: built once per kind of viewer
+# (permissions.Viewer) and run with the viewer's id, not rebuilt per request (issue 14).
+@cache
+def _unread_statement(kind: permissions.Viewer):
+    return _unread(kind)
+
+
+@cache
+def _reading_statement(kind: permissions.Viewer):
+    here = select(func.count(Notification.id)).where(
+        Notification.user_id == kind.id,
+        Notification.thread_id == bindparam("thread_id", type_=Integer),
+        Notification.read_at.is_(None),
+    )
+    return select(here.scalar_subquery(), _unread(kind).scalar_subquery())
+
+
 def unread_count(user: User) -> int:
     """How many visible notifications this person has not read."""
-    return db.session.scalar(_unread(user)) or 0
+    stmt = _unread_statement(permissions.viewer(user))
+    return db.session.scalar(stmt, permissions.viewer_params(user)) or 0
 
 
 def read_thread(user: User, thread: Thread) -> int:
@@ -128,12 +147,8 @@ def read_thread(user: User, thread: Thread) -> int:
     (the bell's count). One statement when there was nothing to read (the usual visit)."""
     if not user.is_authenticated:
         return 0
-    here = select(func.count(Notification.id)).where(
-        Notification.user_id == user.id,
-        Notification.thread_id == thread.id,
-        Notification.read_at.is_(None),
-    )
-    row = db.session.execute(select(here.scalar_subquery(), _unread(user).scalar_subquery()))
+    params = {**permissions.viewer_params(user), "thread_id": thread.id}
+    row = db.session.execute(_reading_statement(permissions.viewer(user)), params)
     to_read, unread = cast(tuple[int, int], tuple(row.one()))
     if not to_read:
         return int(unread or 0)

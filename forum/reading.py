@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import Select, and_, false, func, literal, or_, select, true
+from sqlalchemy import Integer, Select, and_, bindparam, false, func, literal, or_, select, true
 
 from . import permissions
 from .extensions import db
 from .models import Attachment, Post, Thread, ThreadWatch, User, Vote
-from .permissions import Actor
+from .permissions import Actor, Viewer
 
 MAX_PER_PAGE = 100
 
@@ -77,44 +78,70 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _rows(thread: Thread, stmt: Select) -> tuple[list[PostRow], int | None]:
+def _rows(thread: Thread, stmt: Select, params: dict) -> tuple[list[PostRow], int | None]:
     rows, total = [], None
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(stmt, params):
         rows.append(PostRow(thread, *row[: len(COLUMNS) + 1]))
         total = row[-1]
     return rows, total
 
 
-def _voted(actor: Actor):
-    if not actor.is_authenticated:
+# The statements are built once per shape (the kind of viewer, the order, whether the thread
+# has an accepted answer) and run with this request's values (issue 14): building them again
+# per request cost more Python than running them.
+THREAD_ID = bindparam("thread_id", type_=Integer)
+ACCEPTED_ID = bindparam("accepted_id", type_=Integer)
+
+
+def _voted(kind: Viewer):
+    if not kind.is_authenticated:
         return literal(False)
-    mine = select(Vote.post_id).where(Vote.user_id == actor.id, Vote.post_id == Post.id)
+    mine = select(Vote.post_id).where(Vote.user_id == kind.id, Vote.post_id == Post.id)
     return mine.exists()
 
 
-def _watching(actor: Actor, thread: Thread):
-    if not actor.is_authenticated:
+def _watching(kind: Viewer):
+    if not kind.is_authenticated:
         return literal(False)
     mine = select(ThreadWatch.user_id).where(
-        ThreadWatch.user_id == actor.id, ThreadWatch.thread_id == thread.id
+        ThreadWatch.user_id == kind.id, ThreadWatch.thread_id == THREAD_ID
     )
     return mine.exists()
 
 
-def _answers(thread: Thread, actor: Actor, order: str) -> Select:
-    stmt = select(*COLUMNS, _voted(actor), func.count().over()).join(
-        User, User.id == Post.author_id
+@cache
+def _head(kind: Viewer) -> Select:
+    """The question, and the accepted answer if the viewer may see it (the watch flag too)."""
+    accepted = Post.id == ACCEPTED_ID
+    return (
+        select(*COLUMNS, literal(False), _watching(kind))
+        .join(User, User.id == Post.author_id)
+        .where(Post.thread_id == THREAD_ID)
+        .where(or_(Post.is_question == true(), and_(accepted, permissions.visible_posts(kind))))
     )
-    stmt = stmt.where(Post.thread_id == thread.id, Post.is_question == false())
-    stmt = stmt.where(permissions.visible_posts(actor))
-    if order == "best":
+
+
+def _answers_where(kind: Viewer, order: str, skip_accepted: bool) -> Select:
+    stmt = select(*COLUMNS, _voted(kind), func.count().over()).join(User, User.id == Post.author_id)
+    stmt = stmt.where(Post.thread_id == THREAD_ID, Post.is_question == false())
+    stmt = stmt.where(permissions.visible_posts(kind))
+    if skip_accepted:
         # The accepted answer shows in its box under the question: the list does not repeat it.
-        if thread.accepted_post_id is not None:
-            stmt = stmt.where(Post.id != thread.accepted_post_id)
-        return stmt.order_by(Post.vote_count.desc(), Post.created_at, Post.id)
-    if order == "newest":
-        return stmt.order_by(Post.created_at.desc(), Post.id.desc())
-    return stmt.order_by(Post.created_at, Post.id)
+        stmt = stmt.where(Post.id != ACCEPTED_ID)
+    return stmt
+
+
+@cache
+def _answers(kind: Viewer, order: str, skip_accepted: bool) -> Select:
+    stmt = _answers_where(kind, order, skip_accepted)
+    if order == "best":
+        stmt = stmt.order_by(Post.vote_count.desc(), Post.created_at, Post.id)
+    elif order == "newest":
+        stmt = stmt.order_by(Post.created_at.desc(), Post.id.desc())
+    else:
+        stmt = stmt.order_by(Post.created_at, Post.id)
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    return stmt.limit(limit).offset(offset)
 
 
 def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadPosts:
@@ -122,24 +149,25 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
     the actor may see, in the chosen order (threads.AnswerOrder: "best" is votes, then time;
     "newest"; "oldest")."""
     per_page = min(current_app.config["FORUM_POSTS_PER_PAGE"], MAX_PER_PAGE)
-    accepted = Post.id == thread.accepted_post_id
-    head = (
-        select(*COLUMNS, literal(False), _watching(actor, thread))
-        .join(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread.id)
-        .where(or_(Post.is_question == true(), and_(accepted, permissions.visible_posts(actor))))
-    )
-    found, watching = _rows(thread, head)
+    kind = permissions.viewer(actor)
+    params = {
+        **permissions.viewer_params(actor),
+        "thread_id": thread.id,
+        "accepted_id": thread.accepted_post_id,
+    }
+    found, watching = _rows(thread, _head(kind), params)
     question = next((p for p in found if p.is_question), None)
     best = next((p for p in found if not p.is_question), None)
-    stmt = _answers(thread, actor, order).limit(per_page).offset((page - 1) * per_page)
-    items, total = _rows(thread, stmt)
+    skip_accepted = order == "best" and thread.accepted_post_id is not None
+    stmt = _answers(kind, order, skip_accepted)
+    page_params = {**params, "limit": per_page, "offset": (page - 1) * per_page}
+    items, total = _rows(thread, stmt, page_params)
     if total is None:  # past the last page: the links still need the count
-        total = (page > 1 and _count(thread, actor, order)) or 0
+        total = (page > 1 and _count(kind, skip_accepted, params)) or 0
     answers = AnswersPage(items, page, per_page, total)
     return ThreadPosts(question, best, answers, bool(watching))
 
 
-def _count(thread: Thread, actor: Actor, order: str) -> int:
-    stmt = _answers(thread, actor, order).order_by(None)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+def _count(kind: Viewer, skip_accepted: bool, params: dict) -> int:
+    stmt = _answers_where(kind, "", skip_accepted)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()), params) or 0

@@ -5,12 +5,13 @@ thread pages. Imports permissions, posting, events, models.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, false, func, select, true
+from sqlalchemy import Integer, Select, bindparam, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import category_counts, listing, permissions
@@ -57,14 +58,20 @@ class AnswerOrder(StrEnum):
 category_counts.install()  # every change to a thread keeps its category's counts (idempotent)
 
 
-def get_thread(actor: Actor, thread_id: int) -> Thread:
-    """A thread the actor may see, or 404."""
-    thread = db.session.scalar(
+@cache
+def _thread_by_id() -> Select:
+    # Every thread page and action loads its thread: built once (issue 14).
+    return (
         select(Thread)
-        .where(Thread.id == thread_id)
+        .where(Thread.id == bindparam("thread_id", type_=Integer))
         .options(joinedload(Thread.category))
         .options(joinedload(Thread.accepted_by))
     )
+
+
+def get_thread(actor: Actor, thread_id: int) -> Thread:
+    """A thread the actor may see, or 404."""
+    thread = db.session.scalar(_thread_by_id(), {"thread_id": thread_id})
     thread = permissions.require_found(thread)
     permissions.require_visible(permissions.can_view_thread(actor, thread))
     return thread

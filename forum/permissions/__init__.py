@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from . import content, staff
-from .base import Actor, Anonymous, require, require_found, require_visible
+from .base import (
+    Actor,
+    Anonymous,
+    Viewer,
+    require,
+    require_found,
+    require_visible,
+    viewer,
+    viewer_params,
+)
 from .content import (
     can_accept,
     can_accept_post,
@@ -74,6 +83,7 @@ __all__ = [
     "PREDICATES",
     "Actor",
     "Anonymous",
+    "Viewer",
     "can_accept",
     "can_accept_post",
     "can_change_role",
@@ -122,6 +132,8 @@ __all__ = [
     "require_found",
     "require_visible",
     "role_choices",
+    "viewer",
+    "viewer_params",
     "visible_posts",
     "visible_threads",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask_login import AnonymousUserMixin
+from sqlalchemy import BindParameter, Integer, bindparam
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ..models import Post, Thread, User
@@ -27,7 +29,33 @@ class Anonymous(AnonymousUserMixin):
 Actor = User | Anonymous
 
 
-def _active(user: Actor) -> bool:
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the visibility filters read of an actor, without which actor it is: a statement
+    built for a Viewer (its id is the `viewer_id` parameter) serves every actor of that kind,
+    so hot statements are built once per process and run with the actor's id (issue 14). A
+    filter that reads more of the actor fails here at once (no such attribute), not silently."""
+
+    is_authenticated: bool
+    is_staff: bool
+    is_volunteer: bool
+    is_suspended: bool
+
+    @property
+    def id(self) -> BindParameter[Any]:
+        return bindparam("viewer_id", type_=Integer)
+
+
+def viewer(user: Actor) -> Viewer:
+    """The kind of viewer this actor is; run statements built for it with viewer_params."""
+    return Viewer(bool(user.is_authenticated), user.is_staff, user.is_volunteer, user.is_suspended)
+
+
+def viewer_params(user: Actor) -> dict[str, Any]:
+    return {"viewer_id": user.id}
+
+
+def _active(user: Actor | Viewer) -> bool:
     return bool(user.is_authenticated) and not user.is_suspended
 
 

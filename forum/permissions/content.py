@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from ..models import Attachment, Category, Post, Thread, TicketStatus
 from .base import (
     Actor,
+    Viewer,
     _active,
     _is_asker,
     _is_author,
@@ -17,7 +18,7 @@ from .base import (
 # --- who reads what only staff and reviewers see ------------------------------------------
 
 
-def can_review(user: Actor) -> bool:
+def can_review(user: Actor | Viewer) -> bool:
     """Volunteers and staff work the review queue of held posts (and see held posts)."""
     return _active(user) and user.is_volunteer
 
@@ -64,7 +65,7 @@ def public_posts() -> ColumnElement[bool]:
     return and_(Post.is_deleted == false(), Post.held_at.is_(None))
 
 
-def visible_threads(user: Actor) -> ColumnElement[bool]:
+def visible_threads(user: Actor | Viewer) -> ColumnElement[bool]:
     """The threads this actor may open (the SQL form of can_view_thread)."""
     if user.is_staff:
         return true()
@@ -78,7 +79,7 @@ def visible_threads(user: Actor) -> ColumnElement[bool]:
     )
 
 
-def visible_posts(user: Actor) -> ColumnElement[bool]:
+def visible_posts(user: Actor | Viewer) -> ColumnElement[bool]:
     """Posts this actor may read inside a thread they can see (the SQL form of can_view_post)."""
     if user.is_staff:
         return true()

@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from markupsafe import Markup
+from sqlalchemy import Integer, bindparam, select
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
@@ -146,12 +147,16 @@ def unread_notifications() -> int:
     return g.unread_notifications
 
 
+# Every member's request loads its user: the statement is built once (issue 14).
+USER_BY_ID = select(User).where(User.id == bindparam("user_id", type_=Integer))
+
+
 def load_user(session_id: str) -> User | None:
     """Find the user of a session cookie; a cookie from before logout no longer matches."""
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalars(USER_BY_ID, {"user_id": int(user_id)}).first()
     if user is None or user.session_version != int(version) or user.is_suspended:
         return None
     return user
