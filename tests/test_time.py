@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from flask_login import login_user
 
+from forum.extensions import db
 from forum.models import utcnow
-from forum.views import ago, until
+from forum.views import ago, until, when
+from tests.factories import make_user
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
@@ -59,3 +62,23 @@ def test_claim_expiry_reads_until_a_clock_time(app, locale, word):
     with app.test_request_context(headers={"Accept-Language": locale}):
         text = until(moment)
     assert word in text and "14:05" in text
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "shown"),
+    [
+        (None, datetime(2026, 7, 1, 12, 30), "2026-07-01 12:30 UTC"),
+        ("Asia/Shanghai", datetime(2026, 7, 1, 20, 5), "2026-07-02 04:05 CST"),
+        ("America/New_York", datetime(2026, 7, 1, 12, 30), "2026-07-01 08:30 EDT"),
+        ("America/New_York", datetime(2026, 1, 15, 12, 30), "2026-01-15 07:30 EST"),
+        ("Asia/Kolkata", datetime(2026, 1, 15, 12, 0), "2026-01-15 17:30 IST"),
+    ],
+)
+def test_exact_times_show_in_the_readers_zone_with_its_daylight_saving(app, zone, moment, shown):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        member = make_user()
+        member.timezone = zone
+        db.session.commit()
+        login_user(member)
+        assert when(moment) == shown
+        assert until(moment) == f"until {shown[:16]}"
