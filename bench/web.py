@@ -384,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the in-process CPU table (no servers, no wrk)")  # fmt: skip
     parser.add_argument("--inproc-requests", type=int, default=100,
                         help="requests per page and visitor for the in-process table")  # fmt: skip
+    parser.add_argument("--only", default="",
+                        help="only the pages whose name contains this (e.g. 'thread, 30')")  # fmt: skip
     parser.add_argument("--no-member", action="store_true",
                         help="under gunicorn, load the pages anonymously only (as before)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -394,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.profile_only or args.in_process_only
     if shutil.which("wrk") is None and not quick:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    pages = pick_pages(args.database_url)
+    pages = [p for p in pick_pages(args.database_url) if not args.only or args.only in p.name]
     if not args.profile_only:
         rows = in_process(pages, args)
         print()

@@ -20,7 +20,10 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Embedded default: SQLite under instance/. Production: postgresql+psycopg://...
     "SQLALCHEMY_DATABASE_URI": None,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # A pooled connection idle this long is pinged before use (0: on every checkout, like
+    # pool_pre_ping); forum/connections.py.
+    "FORUM_DB_PING_AFTER_SECONDS": 1.0,
     # Where this host keeps its own Whoosh indexes (default: instance/search).
     "FORUM_SEARCH_DIR": None,
     # Extra synonym groups an operator adds to the built-in glossary (same format).

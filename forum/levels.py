@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from . import connections
 from .extensions import db
 from .models import Flag, Post, Thread, ThreadVisit, User, utcnow
 
@@ -94,7 +95,9 @@ def note_visit(user: User, thread_id: int) -> bool:
     """Remember that a member opened a thread (once per pair); True when this visit is new."""
     stmt = _visit_statement(db.session.get_bind().dialect.name)
     values = {"user_id": user.id, "thread_id": thread_id, "created_at": utcnow()}
-    return db.session.execute(stmt, values).first() is not None
+    # Whole on its own: on a page view it opens no transaction (forum/connections.py).
+    found = db.session.execute(stmt, values, execution_options=connections.ALONE).first()
+    return found is not None
 
 
 @cache

@@ -24,7 +24,7 @@ LOWER = {
     "extensions", "errors", "config", "forms", "guarded_form", "charts", "guard",
     "mail", "mail_compose", "mail_tokens", "passwords", "throttle", "lookalikes",
     "links", "levels", "screening", "replies", "images", "attachments", "rights",
-    "category_counts", "listing",
+    "category_counts", "listing", "connections",
 }  # fmt: skip
 # plus the forum/search/ package (the Whoosh side and the outbox)
 # Entry points that may use everything.

@@ -14,6 +14,7 @@ from flask import (
     current_app,
     flash,
     g,
+    has_request_context,
     render_template,
     request,
     url_for,
@@ -31,8 +32,8 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.utils import cached_property
 
+from .. import connections, guard, metrics, notifications, permissions, trust
 from .. import emails as emails_domain
-from .. import guard, metrics, notifications, permissions, trust
 from .. import threads as threads_domain
 from ..errors import DomainError
 from ..extensions import db, login_manager
@@ -85,6 +86,7 @@ def register(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.unauthorized_handler(unauthorized)
     login_manager.user_loader(load_user)
+    connections.install(app, reading_request)
     pagecache.install(app, select_locale)
     accesslog.install()
     app.request_class = CleanRequest
@@ -160,6 +162,11 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.session_version != int(version) or user.is_suspended:
         return None
     return user
+
+
+def reading_request() -> bool:
+    """Whether a GET or HEAD request is being served (its reads need no transaction)."""
+    return has_request_context() and request.method in ("GET", "HEAD")
 
 
 LANG_COOKIE = "lang"
