@@ -9,9 +9,11 @@ from .. import accounts, faq, metrics, threads
 from ..extensions import csrf
 from ..threads import ListFilter
 from . import LANG_COOKIE, enum_arg, page_arg
+from .listviews import thread_rows
 from .safe_next import safe_next
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_global(thread_rows)
 
 
 @bp.get("/")

@@ -76,3 +76,27 @@ def when(moment: Any, style: str = "short") -> str:
         return format_date(moment, "medium")
     local = _local(moment)
     return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+
+
+class Clock:
+    """`ago` and `when` for the many moments of one list page, with the language, time zone
+    and current time looked up once (the same text as the functions above)."""
+
+    def __init__(self) -> None:
+        self.now, self.locale, self.just_now = utcnow(), _locale(), _("just now")
+        zone = g.get("forum_time_zone")
+        if zone is None:
+            zone = g.forum_time_zone = get_timezone()
+        self.zone = zone
+
+    def ago(self, moment: Any) -> str:
+        seconds = (self.now - moment).total_seconds()
+        if abs(seconds) < 60:
+            return self.just_now
+        rounded = _round_age(abs(seconds))
+        return _relative(self.locale, rounded if seconds > 0 else -rounded)
+
+    def when(self, moment: Any) -> str:
+        zone = self.zone
+        local = zone.normalize(moment.replace(tzinfo=UTC).astimezone(zone))
+        return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
