@@ -5,14 +5,18 @@ languages, whether the data is read afresh or held; and held data follows every 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from itertools import product
 
 import pytest
+import pytz
+from flask import g
 from sqlalchemy import text
 
 from forum import answers, threads
 from forum.extensions import db
-from forum.models import Role, SiteState
+from forum.models import Role, SiteState, utcnow
+from forum.views.times import Clock, ago, when
 from tests.conftest import executed
 from tests.factories import make_answer, make_category, make_thread, make_user
 from tests.test_page_html import _back, _check
@@ -90,3 +94,15 @@ def test_held_list_data_follows_changes(lists, app, monkeypatch):
     assert listed not in client.get("/").get_data(as_text=True)  # within the bound
     monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE_RECHECK_MS", 0)
     assert listed in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York"])
+def test_the_list_clock_tells_times_as_the_filters_do(app, zone):
+    now = utcnow()
+    moments = [now - timedelta(seconds=s) for s in (5, 90, 4000, 90_000, 9_000_000)]
+    moments += [datetime(2026, 3, 8, 6, 59), datetime(2026, 11, 1, 5, 30)]  # around DST
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        g.forum_time_zone = pytz.timezone(zone)
+        clock = Clock()
+        assert [clock.when(m) for m in moments] == [when(m) for m in moments]
+        assert [clock.ago(m) for m in moments] == [ago(m) for m in moments]

@@ -49,7 +49,7 @@ class RowPainter:
     def _time(self, moment: Any) -> str:
         clock = self.clock
         return (
-            f'<time datetime="{escape(moment.isoformat())}Z" title="{escape(clock.when(moment))}">'
+            f'<time datetime="{moment.isoformat()}Z" title="{escape(clock.when(moment))}">'
             f"{escape(clock.ago(moment))}</time>"
         )
 

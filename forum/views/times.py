@@ -88,6 +88,7 @@ class Clock:
         if zone is None:
             zone = g.forum_time_zone = get_timezone()
         self.zone = zone
+        self.utc = getattr(zone, "zone", None) == "UTC"  # most visitors: no conversion
 
     def ago(self, moment: Any) -> str:
         seconds = (self.now - moment).total_seconds()
@@ -97,6 +98,8 @@ class Clock:
         return _relative(self.locale, rounded if seconds > 0 else -rounded)
 
     def when(self, moment: Any) -> str:
+        if self.utc:
+            return moment.strftime("%Y-%m-%d %H:%M UTC")
         zone = self.zone
         local = zone.normalize(moment.replace(tzinfo=UTC).astimezone(zone))
         return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
