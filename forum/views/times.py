@@ -84,11 +84,8 @@ class Clock:
 
     def __init__(self) -> None:
         self.now, self.locale, self.just_now = utcnow(), _locale(), _("just now")
-        zone = g.get("forum_time_zone")
-        if zone is None:
-            zone = g.forum_time_zone = get_timezone()
-        self.zone = zone
-        self.utc = getattr(zone, "zone", None) == "UTC"  # most visitors: no conversion
+        _local(self.now)  # the request's zone, looked up once
+        self.utc = str(g.forum_time_zone) == "UTC"  # most visitors: no conversion
 
     def ago(self, moment: Any) -> str:
         seconds = (self.now - moment).total_seconds()
@@ -100,6 +97,4 @@ class Clock:
     def when(self, moment: Any) -> str:
         if self.utc:
             return moment.strftime("%Y-%m-%d %H:%M UTC")
-        zone = self.zone
-        local = zone.normalize(moment.replace(tzinfo=UTC).astimezone(zone))
-        return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "")
+        return when(moment)
