@@ -5,9 +5,8 @@ threads that helped most (answer votes) in each category. Imports permissions an
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from . import permissions
+from . import listing, permissions
 from .extensions import db
 from .models import Category, Post, Thread
 
@@ -18,18 +17,17 @@ def _staff_only():
     return select(Category.id).where(Category.staff_only.is_(True)).scalar_subquery()
 
 
-def announcements(limit: int = 5) -> list[Thread]:
+def announcements(limit: int = 5) -> list[listing.ThreadRow]:
     """Pinned public threads of the staff-only (announcement) categories, newest first: shown
-    on the home page and Latest."""
+    on the home page and Latest (light rows)."""
     stmt = (
-        select(Thread)
+        listing.rows_select()
         .where(permissions.public_threads(), Thread.is_pinned.is_(True))
         .where(Thread.category_id.in_(_staff_only()))
-        .options(joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return listing.rows(stmt)
 
 
 def faq() -> list[tuple[Category, list[Thread]]]:

@@ -102,7 +102,9 @@ CATEGORY_ORDER = (Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Threa
 LATEST_ORDER = (Thread.last_activity_at.desc(), Thread.id.desc())
 
 
-def category_page(category: Category, page: int, filter_: ListFilter) -> listing.RowsPage:
+def category_page(
+    category: Category | listing.CategoryInfo, page: int, filter_: ListFilter
+) -> listing.RowsPage:
     """Public threads of a category by last activity (pinned first), paginated; the total comes
     from the category's kept counts, not a COUNT over its threads."""
     where = [*_where(filter_), Thread.category_id == category.id]
@@ -117,9 +119,14 @@ def latest(limit: int) -> list[listing.ThreadRow]:
     return listing.rows(stmt.order_by(*LATEST_ORDER).limit(limit))
 
 
-def latest_page(page: int, filter_: ListFilter) -> listing.RowsPage:
-    """Public threads of all categories by last activity, paginated (totals: kept counts)."""
-    counts = db.session.execute(select(Category.thread_count, Category.solved_count)).all()
+def latest_page(
+    page: int, filter_: ListFilter, categories: list[listing.CategoryInfo] | None = None
+) -> listing.RowsPage:
+    """Public threads of all categories by last activity, paginated (totals: kept counts, of
+    the categories given or read here)."""
+    if categories is None:
+        categories = listing.categories()
+    counts = [(c.thread_count, c.solved_count) for c in categories]
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
     return _list_page(_where(filter_), LATEST_ORDER, page, per_page, counts, filter_)
 
@@ -147,10 +154,9 @@ def _list_page(where: list, order, page: int, per_page: int, counts, filter_) ->
     return listing.page_of(where, order, page, per_page, total)
 
 
-def categories_with_counts() -> list[tuple[Category, int, int]]:
-    """Every category in order, with its public thread count and solved count (kept counts)."""
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
-    return [(cat, cat.thread_count, cat.solved_count) for cat in categories]
+def categories_with_counts() -> list[listing.CategoryInfo]:
+    """Every category in order, with its public thread and solved counts (kept counts)."""
+    return listing.categories()
 
 
 def all_categories() -> list[Category]:

@@ -36,6 +36,9 @@ def _grow(category, n: int, start: int) -> None:
 def site(ctx, app, login, monkeypatch):
     monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE", False)
     monkeypatch.setitem(app.config, "FORUM_POSTS_PER_PAGE", 3)
+    # The content version is read at most once per recheck interval per process (not per
+    # page): out of the counts here, which compare single requests.
+    monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE_RECHECK_MS", 3_600_000)
     category = make_category("wallets")
     asker, member = make_user("asker"), make_user("member")
     thread = make_thread(asker, category, title="Transfer stuck on the network")

@@ -6,14 +6,14 @@ from flask import Blueprint, render_template
 
 from .. import threads
 from ..threads import ListFilter
-from . import enum_arg, page_arg
+from . import enum_arg, page_arg, sitedata
 
 bp = Blueprint("categories", __name__)
 
 
 @bp.get("/c/<slug>")
 def show(slug: str):
-    category = threads.get_category(slug)
+    category = sitedata.category(slug)
     filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
     page = threads.category_page(category, page_arg(), filter_)
     return render_template("categories/show.html", category=category, page=page, filter=filter_)

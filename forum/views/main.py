@@ -8,28 +8,30 @@ from flask_login import current_user
 from .. import accounts, faq, metrics, threads
 from ..extensions import csrf
 from ..threads import ListFilter
-from . import LANG_COOKIE, enum_arg, page_arg
+from . import LANG_COOKIE, enum_arg, page_arg, sitedata
+from .listviews import thread_rows
 from .safe_next import safe_next
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_global(thread_rows)
 
 
 @bp.get("/")
 def index():
     return render_template(
         "main/index.html",
-        categories=threads.categories_with_counts(),
+        categories=sitedata.categories(),
         latest=threads.latest(15),
-        announcements=faq.announcements(),
+        announcements=sitedata.announcements(),
     )
 
 
 @bp.get("/latest")
 def latest():
     filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
-    page = threads.latest_page(page_arg(), filter_)
+    page = threads.latest_page(page_arg(), filter_, sitedata.categories())
     return render_template(
-        "main/latest.html", page=page, filter=filter_, announcements=faq.announcements()
+        "main/latest.html", page=page, filter=filter_, announcements=sitedata.announcements()
     )
 
 

@@ -70,6 +70,9 @@ class _Version:
     def __init__(self) -> None:
         self.value: int | None = None
         self.read_at = float("-inf")
+        # Counts forget() calls: what is held per version (views/sitedata.py) is keyed by it
+        # too, so a version number seen again after a reset never serves older data.
+        self.generation = 0
 
     def current(self, max_age: float) -> int | None:
         now = time.monotonic()
@@ -79,6 +82,7 @@ class _Version:
 
     def forget(self) -> None:
         self.read_at = float("-inf")
+        self.generation += 1
 
 
 PAGES = _Pages()

@@ -1,0 +1,59 @@
+"""Rarely changing public data of the list pages (the categories with their kept counts, the
+announcements), held per process and read again when the content version changes: the same
+version the page cache uses (pagecache.VERSION), checked at most every
+FORUM_PAGE_CACHE_RECHECK_MS and at once after this process's own changes, so it is never
+staler than a cached page. Only data that is the same for every viewer is held here.
+Without a version row (caching off) every request reads afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+
+from .. import faq, threads
+from ..listing import CategoryInfo, ThreadRow
+from ..permissions import require_found
+from .pagecache import VERSION
+
+
+class _Held:
+    """What was read under one (version, generation) key."""
+
+    def __init__(self, key: tuple[int, int] | None) -> None:
+        self.key = key
+        self.parts: dict[str, Any] = {}
+
+
+_HELD = _Held(None)
+
+
+def _held(name: str, load: Callable[[], Any]) -> Any:
+    global _HELD
+    version = VERSION.current(current_app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
+    if version is None:
+        return load()
+    key = (version, VERSION.generation)
+    held = _HELD
+    if held.key != key:
+        held = _HELD = _Held(key)
+    if name not in held.parts:
+        held.parts[name] = load()
+    return held.parts[name]
+
+
+def categories() -> list[CategoryInfo]:
+    """Every category in order with its public thread and solved counts."""
+    return _held("categories", threads.categories_with_counts)
+
+
+def category(slug: str) -> CategoryInfo:
+    """The category with this slug (404 when there is none)."""
+    by_slug = _held("by_slug", lambda: {c.slug: c for c in categories()})
+    return require_found(by_slug.get(slug))
+
+
+def announcements() -> list[ThreadRow]:
+    """The pinned public announcements (home page and Latest)."""
+    return _held("announcements", faq.announcements)
