@@ -154,11 +154,6 @@ def _list_page(where: list, order, page: int, per_page: int, counts, filter_) ->
     return listing.page_of(where, order, page, per_page, total)
 
 
-def categories_with_counts() -> list[listing.CategoryInfo]:
-    """Every category in order, with its public thread and solved counts (kept counts)."""
-    return listing.categories()
-
-
 def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 
-from .. import faq, threads
+from .. import faq, listing
 from ..listing import CategoryInfo, ThreadRow
 from ..permissions import require_found
 from .pagecache import VERSION
@@ -45,7 +45,7 @@ def _held(name: str, load: Callable[[], Any]) -> Any:
 
 def categories() -> list[CategoryInfo]:
     """Every category in order with its public thread and solved counts."""
-    return _held("categories", threads.categories_with_counts)
+    return _held("categories", listing.categories)
 
 
 def category(slug: str) -> CategoryInfo:
