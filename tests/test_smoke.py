@@ -37,3 +37,13 @@ def test_relative_and_exact_times_in_both_languages(app):
         assert ago(moment) == "3 hours ago"
         assert ago(utcnow() - timedelta(days=40)) == "1 month ago"
         assert when(moment).endswith("UTC") and when(moment).startswith(str(moment.year))
+
+
+def test_remembered_links_follow_the_script_root(app):
+    from forum.views import fixed_url
+
+    for root in ("", "/forum", ""):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            assert fixed_url("main.latest") == f"{root}/latest"
+            assert fixed_url("static", filename="css/forum.css") == f"{root}/static/css/forum.css"
+            assert fixed_url("threads.show", thread_id=7) == f"{root}/t/7"

@@ -104,7 +104,7 @@ def register(app: Flask) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, url_for=fixed_url)
     app.jinja_env.globals.update(
         can=permissions.PREDICATES,
         lang=page_language,
@@ -140,6 +140,25 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         ago=ago, until=until, when=when, duration=labels.duration, kind_label=labels.finding_label
     )
+
+
+# Links without arguments (the header's and footer's, static files) per script root: a page
+# builds a dozen or more. Bounded by the endpoints and static files, times the script roots.
+_FIXED_URLS: dict[tuple[str, str, Any], str] = {}
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """Templates' url_for: the same URL, remembered when it depends on nothing but the
+    endpoint (and a static file's name)."""
+    if values and (endpoint != "static" or len(values) != 1):
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, values.get("filename"))
+    url = _FIXED_URLS.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(_FIXED_URLS) < 1024:
+            _FIXED_URLS[key] = url
+    return url
 
 
 def unread_notifications() -> int:
