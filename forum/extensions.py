@@ -55,7 +55,7 @@ class _DbCommands(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        from flask_migrate.cli import db as commands
+        from flask_migrate.cli import db as commands  # type: ignore[import-not-found]  # no stub
 
         return commands.make_context(info_name, args, parent=parent, **extra)
 
