@@ -4,9 +4,28 @@ Two sync workers per two cores measured best here (4 were 14-22% slower; gthread
 erratic), so the default is one worker per core; override with WEB_CONCURRENCY.
 """
 
+import ctypes
 import gc
 import multiprocessing
 import os
+
+
+def _fixed_malloc_thresholds() -> None:
+    """glibc returns big blocks to the system: an argon2 hash's 19 MiB (log-in, password
+    checks) is mapped and unmapped each time. By default glibc raises its mmap threshold to
+    the largest block freed (up to 32 MiB), so after the first hash every later one came
+    from the heap and its 19 MiB stayed resident in each worker that ever checked a password.
+    Fixed thresholds (set in the master, inherited by the workers) keep the heap for the
+    pages' own allocations (rendered pages stay under 1 MiB) and unmap anything bigger."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return
+    mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    mallopt(-1, 2 << 20)  # M_TRIM_THRESHOLD: heap tops over 2 MiB go back to the system
+
+
+_fixed_malloc_thresholds()
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))

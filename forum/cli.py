@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -256,6 +255,8 @@ def backup(target: str | None) -> None:
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
     target = target or str(Path(current_app.instance_path) / "backups" / f"forum-{stamp}.db")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
+    import sqlite3  # here only: a PostgreSQL forum's web workers need not load it (~1 MB)
+
     raw, copy = engine.raw_connection(), sqlite3.connect(target)
     try:
         if raw.driver_connection is None:  # only for a connection closed under us

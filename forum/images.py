@@ -1,7 +1,8 @@
 """Pictures people upload: decode with Pillow, refuse anything that is not a plain PNG, JPEG,
 WebP or GIF, re-encode it (metadata gone, orientation applied, large ones downscaled), and read
-the text in it (Tesseract OCR, QR codes) for the guard. Imports Pillow, pytesseract, zxingcpp,
-errors; nothing of the forum's state.
+the text in it (Tesseract OCR, QR codes) for the guard. Imports Pillow, pytesseract, zxingcpp
+(when a picture arrives: ~4 MB a process that never sees one does without), errors; nothing
+of the forum's state.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import pytesseract
-import zxingcpp
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from .errors import DomainError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -75,6 +76,8 @@ def process(raw: bytes, limits: Limits) -> tuple[Image.Image, Encoded, Encoded]:
         raise ImageRefused(
             _l("This file is not a plain image (it contains a web page or a document).")
         )
+    from PIL import Image
+
     picture, kind = _decode(raw, limits)
     picture.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
     full = _encode(picture, kind)
@@ -84,6 +87,8 @@ def process(raw: bytes, limits: Limits) -> tuple[Image.Image, Encoded, Encoded]:
 
 
 def _decode(raw: bytes, limits: Limits) -> tuple[Image.Image, str]:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     not_image = _l("This file is not a PNG, JPEG, WebP or GIF image.")
     try:
         with warnings.catch_warnings():
@@ -141,6 +146,9 @@ def read_text(
 ) -> Reading:
     """QR codes and OCR'd text, in passes until enough(text) or all passes ran, within
     `seconds` overall. Tesseract missing, failing or too slow gives text None."""
+    import pytesseract
+    import zxingcpp
+
     found = [code.text for code in zxingcpp.read_barcodes(picture) if code.text]
     if found and enough("\n".join(found)):
         return Reading("\n".join(found))
@@ -170,6 +178,8 @@ def read_text(
 
 def _for_ocr(picture: Image.Image) -> Image.Image:
     """Dark text on light, big enough: dark mode is inverted, phone-sized images enlarged."""
+    from PIL import Image, ImageOps, ImageStat
+
     page = picture.convert("L")
     if ImageStat.Stat(page).mean[0] < 110:
         page = ImageOps.invert(page)

@@ -28,25 +28,28 @@ _HALF = 5  # each half of a phrase split by a line of prose
 _DENSE = re.compile(rb"\x01+(?:\x00\x01+)*")
 _HALF_RUN = re.compile(rb"\x01{%d,}" % _HALF)
 
-# Typos: an edit (deletion, insertion, substitution, swap) away from exactly one list word.
-_DELETIONS: dict[str, set[str]] = {}
-_SUBSTITUTIONS: dict[tuple[str, int], set[str]] = {}
-for _w in WORDS:
-    for _i in range(len(_w)):
-        _DELETIONS.setdefault(_w[:_i] + _w[_i + 1 :], set()).add(_w)
-        _SUBSTITUTIONS.setdefault((_w[:_i] + _w[_i + 1 :], _i), set()).add(_w)
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"  # every list word is lower-case ASCII
 
 
 def nearest(token: str) -> int:
-    """The index of the one list word an edit away from ``token`` (4-9 letters), else -1."""
+    """The index of the one list word an edit away from ``token`` (4-9 letters), else -1.
+    The edits are generated (at most ~500 look-ups, and only for a noise word inside a dense
+    window), rather than read from tables of every word's edits (6.6 MB in every process)."""
     if not 4 <= len(token) <= 9:
         return -1
-    found: set[str] = set(_DELETIONS.get(token, ()))  # a letter left out
+    found: set[str] = set()
+    for i in range(len(token) + 1):  # a letter left out
+        head, tail = token[:i], token[i:]
+        found.update(filter(WORDS.__contains__, [head + c + tail for c in _ALPHABET]))
+        if len(found) > 1:
+            return -1
     for i in range(len(token)):
-        shorter = token[:i] + token[i + 1 :]
-        if shorter in WORDS:  # a letter too many
-            found.add(shorter)
-        found |= _SUBSTITUTIONS.get((shorter, i), set())  # a wrong letter
+        head, tail = token[:i], token[i + 1 :]
+        if head + tail in WORDS:  # a letter too many
+            found.add(head + tail)
+        found.update(
+            filter(WORDS.__contains__, [head + c + tail for c in _ALPHABET])
+        )  # wrong letter
         if i and token[i] != token[i - 1]:
             swapped = token[: i - 1] + token[i] + token[i - 1] + token[i + 1 :]
             if swapped in WORDS:
