@@ -5,10 +5,11 @@ as light rows, in one statement per list (design.md rule 13). The caller gives t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Boolean, DateTime, Select, select, tuple_
 
 from .extensions import db
 from .models import Category, Thread, User
@@ -83,18 +84,38 @@ class ThreadRow:
         return self.accepted_post_id is not None
 
 
+# Pages reached by number (an OFFSET over the list's index: at most this many pages deep);
+# past them a list goes on by keyset ("older than this row"), which costs the same at any depth.
+NUMBERED_PAGES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where in a list a page starts: a page number, or a row's key (`cursor`) with the page
+    of rows older than it, or (`newer`) the page of rows just newer than it."""
+
+    number: int = 1
+    cursor: str | None = None
+    newer: bool = False
+
+
 @dataclass(slots=True)
 class RowsPage:
-    """One page of rows; `page` and `pages` as the pagination macro expects."""
+    """One page of rows; `page` and `pages` as the pagination macro expects, and the cursors
+    of the older and newer pages where a list goes on by keyset."""
 
     items: list[ThreadRow]
     page: int
     per_page: int
     total: int
+    older: str | None = None
+    newer: str | None = None
+    keyset: bool = False  # reached by a cursor: no page number
 
     @property
     def pages(self) -> int:
-        return -(-self.total // self.per_page) if self.total else 0
+        pages = -(-self.total // self.per_page) if self.total else 0
+        return min(pages, max(NUMBERED_PAGES, self.page))
 
 
 COLUMNS = (
@@ -133,15 +154,82 @@ def rows(stmt: Select) -> list[ThreadRow]:
     return out
 
 
-def page_of(where: list, order: tuple, page: int, per_page: int, total: int) -> RowsPage:
-    """One page of the threads `where` picks, in `order`; the total is given.
+def page_of(where: list, order: tuple, place: Place, per_page: int, total: int) -> RowsPage:
+    """One page of the threads `where` picks, in `order` (all descending); the total is given.
 
     A deferred join: the page's ids first, from the thread columns alone (an index-only scan
     of ix_threads_category_listing / ix_threads_latest, which hold every column the list
-    filters and orders by), then the rows of those ids. A deep page still steps over the
-    earlier entries, but in the index (about 0.3 µs each), not over sorted rows and joins."""
-    page = max(page, 1)
+    filters and orders by), then the rows of those ids. Numbered pages step over the earlier
+    index entries (about 0.3 µs each, at most NUMBERED_PAGES pages); past them, pages start
+    from a row's key (keyset), which is as cheap on page 10,000 as on page 2."""
+    columns = [term.element for term in order]
+    values = _decode(place.cursor, columns) if place.cursor else None
+    if values is not None:
+        return _keyset_page(where, order, columns, values, place.newer, per_page, total)
+    page = max(place.number, 1)
     ids = select(Thread.id).where(*where).order_by(*order)
-    ids_page = ids.limit(per_page).offset((page - 1) * per_page).subquery()
-    stmt = rows_select().join(ids_page, ids_page.c.id == Thread.id).order_by(*order)
-    return RowsPage(rows(stmt), page, per_page, total)
+    found = _rows_of(ids.limit(per_page).offset((page - 1) * per_page), order)
+    result = RowsPage(found, page, per_page, total)
+    if page >= NUMBERED_PAGES and total > page * per_page and found:
+        result.older = _encode(found[-1], columns)
+    return result
+
+
+def _keyset_page(where, order, columns, values, newer: bool, per_page: int, total: int):
+    key, bound = tuple_(*columns), tuple_(*values)
+    if newer:  # the rows just above the key, nearest first, shown in list order
+        ids = select(Thread.id).where(*where, key > bound).order_by(*(c.asc() for c in columns))
+    else:
+        ids = select(Thread.id).where(*where, key < bound).order_by(*order)
+    found = _rows_of(ids.limit(per_page + 1), order)
+    more = len(found) > per_page
+    items = (found[1:] if more else found) if newer else found[:per_page]
+    page = RowsPage(items, 1, per_page, total, keyset=True)
+    if items and (more or not newer):
+        page.newer = _encode(items[0], columns)
+    if items and (more or newer):
+        page.older = _encode(items[-1], columns)
+    return page
+
+
+def _rows_of(ids: Select, order: tuple) -> list[ThreadRow]:
+    chosen = ids.subquery()
+    return rows(rows_select().join(chosen, chosen.c.id == Thread.id).order_by(*order))
+
+
+# A cursor is the row's key: its order columns as integers (booleans 0/1, times in
+# microseconds since 1970, ids), joined with dots; anything else is no cursor (page 1).
+EPOCH = datetime(1970, 1, 1)
+_CURSOR_PART = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
+def _encode(row: ThreadRow, columns: list) -> str:
+    parts = []
+    for column in columns:
+        value = getattr(row, column.key)
+        if isinstance(value, datetime):
+            value = (value - EPOCH) // timedelta(microseconds=1)
+        parts.append(str(int(value)))
+    return ".".join(parts)
+
+
+def _decode(cursor: str, columns: list) -> list | None:
+    parts = cursor.split(".")
+    if len(parts) != len(columns) or not all(_CURSOR_PART.fullmatch(p) for p in parts):
+        return None
+    values: list = []
+    for part, column in zip(parts, columns, strict=True):
+        number = int(part)
+        if isinstance(column.type, Boolean):
+            if number > 1:
+                return None
+            values.append(bool(number))
+        elif isinstance(column.type, DateTime):
+            if number > 253_402_300_799_999_999:  # past 9999-12-31
+                return None
+            values.append(EPOCH + timedelta(microseconds=number))
+        elif number > 2_147_483_647:  # an id: PostgreSQL's integer
+            return None
+        else:
+            values.append(number)
+    return values

@@ -1,6 +1,5 @@
 """Threads: ask, reply, edit, delete, lock, pin, move, and the reads behind category and
-thread pages. Imports permissions, posting, events, models.
-"""
+thread pages. Imports permissions, posting, events, models."""
 
 from __future__ import annotations
 
@@ -103,7 +102,7 @@ LATEST_ORDER = (Thread.last_activity_at.desc(), Thread.id.desc())
 
 
 def category_page(
-    category: Category | listing.CategoryInfo, page: int, filter_: ListFilter
+    category: Category | listing.CategoryInfo, page: int | listing.Place, filter_: ListFilter
 ) -> listing.RowsPage:
     """Public threads of a category by last activity (pinned first), paginated; the total comes
     from the category's kept counts, not a COUNT over its threads."""
@@ -120,7 +119,9 @@ def latest(limit: int) -> list[listing.ThreadRow]:
 
 
 def latest_page(
-    page: int, filter_: ListFilter, categories: list[listing.CategoryInfo] | None = None
+    page: int | listing.Place,
+    filter_: ListFilter,
+    categories: list[listing.CategoryInfo] | None = None,
 ) -> listing.RowsPage:
     """Public threads of all categories by last activity, paginated (totals: kept counts, of
     the categories given or read here)."""
@@ -131,19 +132,17 @@ def latest_page(
     return _list_page(_where(filter_), LATEST_ORDER, page, per_page, counts, filter_)
 
 
-# "Unanswered" has no kept count: its pages are counted up to this many pages past the current
-# one (a bounded count), so the last page link may grow as one pages on.
-UNANSWERED_LOOKAHEAD = 10
+UNANSWERED_LOOKAHEAD = 10  # no kept count: pages counted this far ahead (the last link grows)
 
 
 def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
-def _list_page(where: list, order, page: int, per_page: int, counts, filter_) -> listing.RowsPage:
-    """A page of the threads `where` picks in `order`; its total from kept (thread, solved)
-    counts per category."""
-    page = max(page, 1)
+def _list_page(where: list, order, page, per_page: int, counts, filter_) -> listing.RowsPage:
+    """A page of the threads `where` picks in `order`; totals: kept counts per category."""
+    place = page if isinstance(page, listing.Place) else listing.Place(page)
+    page = max(place.number, 1)
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
         bound = select(Thread.id).where(*where).limit(per_page * (page + UNANSWERED_LOOKAHEAD))
@@ -151,7 +150,7 @@ def _list_page(where: list, order, page: int, per_page: int, counts, filter_) ->
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
         total = by_filter.get(filter_, threads)
-    return listing.page_of(where, order, page, per_page, total)
+    return listing.page_of(where, order, place, per_page, total)
 
 
 def all_categories() -> list[Category]:

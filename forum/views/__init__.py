@@ -41,6 +41,9 @@ from ..models import User, utcnow
 from ..moderation import open_flag_count
 from . import accesslog, labels, pagecache, sessions
 from .lostwork import just_posted, too_many, unauthorized
+from .paging import cursor_url, page_url
+from .paging import page_arg as page_arg  # the views' import of them
+from .paging import place_arg as place_arg
 from .times import ago, until, when
 
 E = TypeVar("E", bound=Enum)
@@ -110,6 +113,7 @@ def register(app: Flask) -> None:
         lang=page_language,
         now=utcnow,
         page_url=page_url,
+        cursor_url=cursor_url,
         here=here,
         absolute_url=absolute_url,
         os_label=labels.os_label,
@@ -356,7 +360,6 @@ def enum_arg(name: str, kind: type[E], default: E) -> E:
 
 # Ids in URLs and forms fit PostgreSQL's 32-bit integer columns; larger ones answer 404.
 MAX_ID = 2**31 - 1
-MAX_PAGE = 10_000
 
 
 class IdConverter(IntegerConverter):
@@ -374,18 +377,7 @@ def int_arg(
     return value if value is not None and low <= value <= high else default
 
 
-def page_arg() -> int:
-    """The ?page= number, 1 to MAX_PAGE (past the last page shows an empty page)."""
-    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
-
-
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute link for use outside the page (feeds): the configured FORUM_BASE_URL, never
     the request's Host header, which a client controls."""
     return current_app.config["FORUM_BASE_URL"] + url_for(endpoint, **values)
-
-
-def page_url(page: int) -> str:
-    """The current URL with another page number (other arguments kept)."""
-    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
-    return url_for(request.endpoint or "main.index", **args)

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from .. import threads
 from ..threads import ListFilter
-from . import enum_arg, page_arg, sitedata
+from . import enum_arg, place_arg, sitedata
 
 bp = Blueprint("categories", __name__)
 
@@ -15,5 +15,5 @@ bp = Blueprint("categories", __name__)
 def show(slug: str):
     category = sitedata.category(slug)
     filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
-    page = threads.category_page(category, page_arg(), filter_)
+    page = threads.category_page(category, place_arg(), filter_)
     return render_template("categories/show.html", category=category, page=page, filter=filter_)

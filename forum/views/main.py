@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import accounts, faq, metrics, threads
 from ..extensions import csrf
 from ..threads import ListFilter
-from . import LANG_COOKIE, enum_arg, page_arg, sitedata
+from . import LANG_COOKIE, enum_arg, place_arg, sitedata
 from .listviews import thread_rows
 from .safe_next import safe_next
 
@@ -29,7 +29,7 @@ def index():
 @bp.get("/latest")
 def latest():
     filter_ = enum_arg("show", ListFilter, ListFilter.ALL)
-    page = threads.latest_page(page_arg(), filter_, sitedata.categories())
+    page = threads.latest_page(place_arg(), filter_, sitedata.categories())
     return render_template(
         "main/latest.html", page=page, filter=filter_, announcements=sitedata.announcements()
     )
