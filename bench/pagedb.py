@@ -34,11 +34,21 @@ def pages(app, db, text) -> list[tuple[str, str]]:
             text("SELECT slug, thread_count FROM categories ORDER BY thread_count DESC LIMIT 1")
         ).one()
         thread = db.session.execute(text(THREAD_30)).scalar()
-    last = -(-count // app.config["FORUM_THREADS_PER_PAGE"])
+        per_page = app.config["FORUM_THREADS_PER_PAGE"]
+        # The key of the thread one page from the end (listing's cursor: pinned, microseconds
+        # since 1970, id): "older than it" is the list's last page, reached by keyset.
+        pinned, micros, key_id = db.session.execute(text(
+            "SELECT t.is_pinned::int, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint,"
+            " t.id FROM threads t JOIN categories c ON c.id = t.category_id WHERE c.slug = :slug"
+            " AND NOT t.is_private AND NOT t.is_deleted AND NOT t.is_held"
+            " ORDER BY t.is_pinned, t.last_activity_at, t.id LIMIT 1 OFFSET :n"
+        ), {"slug": slug, "n": per_page}).one()  # fmt: skip
+    last = -(-count // per_page)
     print(f"biggest category {slug}: {count} threads, last page {last}")
     return [
         ("home", "/"), ("category p1", f"/c/{slug}"),
-        (f"category p{last} (last)", f"/c/{slug}?page={last}"),
+        (f"category p{last} (by number)", f"/c/{slug}?page={last}"),
+        ("category last (keyset)", f"/c/{slug}?older={pinned}.{micros}.{key_id}"),
         ("latest p1", "/latest"), ("thread 30 answers", f"/t/{thread}"),
     ]  # fmt: skip
 
@@ -95,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     for who, client in (("anonymous", anon), ("member", member)):
         for name, path in pages(app, db, text):
             for _ in range(5):
-                assert client.get(path, **lang).status_code == 200, path
+                response = client.get(path, **lang)
+                assert response.status_code == 200, path
+            if "older=" in path:  # a keyset page (a cursor it refused would show page 1)
+                assert 'rel="prev"' in response.get_data(as_text=True), path
             seen.clear()
             event.listen(engine, "before_cursor_execute", capture)
             client.get(path, **lang)
