@@ -13,6 +13,26 @@ from ..forms import SearchForm, SimilarForm
 from . import page_arg
 
 bp = Blueprint("search", __name__)
+SEARCH_ID, THREAD_ID = 2147483646, 2147483647  # placeholders, replaced in the link patterns
+
+
+@bp.app_template_global()
+def result_url(search_id: int | None, thread_id: int, post_id: int | None) -> str:
+    """A result's link (through search.open_result when the search was recorded, with the
+    answer's post), as url_for gives it, from two patterns built once per request."""
+    if "search_links" not in g:
+        opened = url_for("search.open_result", search_id=SEARCH_ID, thread_id=THREAD_ID)
+        shown = url_for("threads.show", thread_id=THREAD_ID)
+        g.search_links = tuple(
+            link.replace(str(SEARCH_ID), "{0}").replace(str(THREAD_ID), "{1}")
+            for link in (opened, shown)
+        )
+    opened, shown = g.search_links
+    if search_id:
+        link = opened.format(search_id, thread_id)
+        return f"{link}?p={post_id}" if post_id else link
+    link = shown.format(None, thread_id)
+    return f"{link}#p{post_id}" if post_id else link
 
 
 def _date(name: str) -> date | None:
