@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import discovery, threads
+from .. import discovery
 from ..discovery import Filters
 from ..forms import SearchForm, SimilarForm
 from . import page_arg
@@ -63,7 +63,7 @@ def _query() -> tuple[SearchForm, str]:
 @bp.get("/search")
 def index():
     form, query = _query()
-    categories = threads.all_categories()  # once: the filters and the page both use them
+    categories = discovery.filter_categories()  # once: the filters and the page both use them
     results = discovery.search(current_user, query, _filters(categories), page=page_arg())
     return render_template(
         "search/index.html", results=results, page=results, categories=categories,
