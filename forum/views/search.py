@@ -4,35 +4,72 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import discovery
 from ..discovery import Filters
 from ..forms import SearchForm, SimilarForm
-from . import page_arg
+from . import page_arg, page_language
 
 bp = Blueprint("search", __name__)
 SEARCH_ID, THREAD_ID = 2147483646, 2147483647  # placeholders, replaced in the link patterns
+_REPLIES: dict[tuple[str, int], str] = {}  # (language, count) -> "3 replies"
 
 
-@bp.app_template_global()
-def result_url(search_id: int | None, thread_id: int, post_id: int | None) -> str:
-    """A result's link (through search.open_result when the search was recorded, with the
-    answer's post), as url_for gives it, from two patterns built once per request."""
-    if "search_links" not in g:
+class ResultLinks:
+    """A results list's links and texts, as url_for and ngettext give them, from patterns
+    built once per request (url_for per result was a good part of the page's time)."""
+
+    def __init__(self) -> None:
         opened = url_for("search.open_result", search_id=SEARCH_ID, thread_id=THREAD_ID)
         shown = url_for("threads.show", thread_id=THREAD_ID)
-        g.search_links = tuple(
+        self._opened, self._shown = (
             link.replace(str(SEARCH_ID), "{0}").replace(str(THREAD_ID), "{1}")
             for link in (opened, shown)
         )
-    opened, shown = g.search_links
-    if search_id:
-        link = opened.format(search_id, thread_id)
-        return f"{link}?p={post_id}" if post_id else link
-    link = shown.format(None, thread_id)
-    return f"{link}#p{post_id}" if post_id else link
+        self._user = url_for("users.profile", username="-")[:-1]
+        self._converter = current_app.url_map.converters["default"](current_app.url_map)
+        self._language = page_language()
+
+    def result(self, search_id: int | None, thread_id: int, post_id: int | None) -> str:
+        """Through search.open_result when the search was recorded, with the answer's post."""
+        if search_id:
+            link = self._opened.format(search_id, thread_id)
+            return f"{link}?p={post_id}" if post_id else link
+        link = self._shown.format(None, thread_id)
+        return f"{link}#p{post_id}" if post_id else link
+
+    def user(self, username: str) -> str:
+        return self._user + self._converter.to_url(username)
+
+    def replies(self, count: int) -> str:
+        key = (self._language, count)
+        text = _REPLIES.get(key)
+        if text is None:
+            text = ngettext("%(num)d reply", "%(num)d replies", count)
+            if len(_REPLIES) < 4096:
+                _REPLIES[key] = text
+        return text
+
+
+@bp.app_template_global()
+def result_links() -> ResultLinks:
+    """This request's ResultLinks (made on first use)."""
+    if "result_links" not in g:
+        g.result_links = ResultLinks()
+    return g.result_links
 
 
 def _date(name: str) -> date | None:
