@@ -222,7 +222,7 @@ class _Rows:
             category = categories.get(row[9]) or categories.setdefault(
                 row[9], CategoryRef(*row[9:12])
             )
-            thread = ResultThread(*row[2:7], author, category)
+            thread = ResultThread(row[2], row[3], row[4], row[5], row[6], author, category)
             self.found[row[0]] = (thread, row[1])
 
     def visible(self, hits: list[Hit]) -> list[Result]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from .. import safety
 from ..extensions import db
@@ -27,7 +28,8 @@ def normalize(query: str) -> str:
 
 
 # Built once: a Core insert (no ORM unit of work for one analytics row).
-_INSERT = insert(SearchQuery.__table__).returning(SearchQuery.__table__.c.id)
+_TABLE = cast(Table, SearchQuery.__table__)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 def record(user_id: int | None, query: str, results: int) -> int | None:
