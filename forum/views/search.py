@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from weakref import WeakKeyDictionary
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     g,
@@ -21,7 +23,7 @@ from flask_login import current_user, login_required
 from .. import discovery
 from ..discovery import Filters
 from ..forms import SearchForm, SimilarForm
-from . import page_arg, page_language
+from . import page_arg, page_language, pagecache
 
 bp = Blueprint("search", __name__)
 SEARCH_ID, THREAD_ID = 2147483646, 2147483647  # placeholders, replaced in the link patterns
@@ -72,6 +74,26 @@ def result_links() -> ResultLinks:
     return g.result_links
 
 
+# Per app (each has its own database, so versions compare only within one): the version read
+# and the categories read under it.
+_HELD: WeakKeyDictionary[Flask, tuple[int, list[discovery.FilterCategory]]] = WeakKeyDictionary()
+
+
+def _categories() -> list[discovery.FilterCategory]:
+    """The filter's categories, held per process while the content version stands (which a
+    category change bumps), re-read at most every FORUM_PAGE_CACHE_RECHECK_MS as cached pages
+    are: all categories show to everyone, so nothing private can be held here."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    version = pagecache.VERSION.current(app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
+    held = _HELD.get(app)
+    if held is not None and version is not None and held[0] == version:
+        return held[1]
+    categories = discovery.filter_categories()
+    if version is not None:
+        _HELD[app] = (version, categories)
+    return categories
+
+
 def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, ""))
@@ -100,7 +122,7 @@ def _query() -> tuple[SearchForm, str]:
 @bp.get("/search")
 def index():
     form, query = _query()
-    categories = discovery.filter_categories()  # once: the filters and the page both use them
+    categories = _categories()  # once: the filters and the page both use them
     results = discovery.search(current_user, query, _filters(categories), page=page_arg())
     return render_template(
         "search/index.html", results=results, page=results, categories=categories,
