@@ -30,7 +30,7 @@ class PostingsCache:
     generation's changes are other keys, never a stale answer. Least recently used lists go
     first past `budget` postings in all (12 bytes each)."""
 
-    def __init__(self, budget: int = 600_000) -> None:
+    def __init__(self, budget: int = 400_000) -> None:  # about 5 MB
         self.budget, self.size = budget, 0
         self._lists: OrderedDict[tuple, Postings] = OrderedDict()
         self._lock = threading.Lock()
