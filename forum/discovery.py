@@ -196,14 +196,16 @@ def _finds_something(query: str) -> bool:
 
 class _Rows:
     """The rows of one search's hits: what a result shows of its thread (light rows, no ORM
-    objects) and its post's plain text for the snippet, read in ONE statement. Only posts that
-    are public in threads `condition` allows come back (design rule 7: every hit re-checked).
+    objects) and its post's plain text for the snippet, read in ONE statement. Only public posts
+    of threads the index's kind allows come back (public threads; for staff, live tickets):
+    every hit is re-checked (design rule 7), and the thread shown is the post's own.
 
     Passed to the engine as text_for, so the snippets are cut from the same rows."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.found: dict[int, tuple[ResultThread, str]] = {}
+        self.asked: set[int] = set()  # found or not: never asked twice
 
     def __call__(self, post_ids: list[int]) -> dict[int, tuple[str, str]]:
         self.load(post_ids)
@@ -212,9 +214,10 @@ class _Rows:
         }
 
     def load(self, post_ids: list[int]) -> None:
-        missing = [pid for pid in post_ids if pid not in self.found]
+        missing = [pid for pid in post_ids if pid not in self.asked]
         if not missing:
             return
+        self.asked.update(missing)
         people: dict[tuple[str, str], Person] = {}
         categories: dict[str, CategoryRef] = {}
         for row in db.session.execute(_statement(self.kind), {"ids": missing}):

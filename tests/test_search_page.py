@@ -63,8 +63,9 @@ def test_a_renamed_category_shows_in_the_filter_at_once(app, ctx, client, no_pag
 
 
 def test_a_held_post_or_a_private_thread_never_shows_even_from_the_index(
-    app, ctx, client, no_page_cache
+    app, ctx, client, no_page_cache, monkeypatch
 ):
+    monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE_RECHECK_MS", 60_000)
     _threads(2)
     public, hidden = (db.session.scalars(db.select(Post).order_by(Post.id)).all())[:2]
     # the index still has both; the database now says one is private, one post is held
@@ -74,6 +75,8 @@ def test_a_held_post_or_a_private_thread_never_shows_even_from_the_index(
     assert hidden.thread.title.endswith("1")
     page = client.get("/search?q=quokka").get_data(as_text=True)
     assert shown in page and kept not in page
+    # the hit the database refused is not asked for again
+    assert len(executed(app, lambda: client.get("/search?q=quokka"))) == ANONYMOUS_STATEMENTS
     public.held_at = public.created_at
     db.session.commit()
     page = client.get("/search?q=quokka").get_data(as_text=True)
