@@ -2,7 +2,7 @@
 of tickets. Every hit is re-checked against the database (design rule 7), and snippets are
 cut from the database's current text, so a stale index entry can never show anything.
 
-Imports permissions, search (the indexes, analytics), models.
+Imports permissions, search (the indexes, analytics), listing (light rows), models.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, false, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, bindparam, false, select, true
 
 from . import permissions
 from .extensions import db
+from .listing import CategoryRef, Person
 from .models import Category, Post, Thread, User
 from .permissions import Actor
 from .posting import Text, guard
@@ -25,6 +25,8 @@ from .search import analytics as search_analytics
 from .search import outbox as search_outbox
 
 PER_PAGE = 20
+PUBLIC, TICKETS = search_outbox.PUBLIC, search_outbox.PRIVATE
+_TICKETS = and_(Thread.is_private == true(), Thread.is_deleted == false())
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,55 @@ class Filters:
     sort: str = "relevance"  # or "newest"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class FilterCategory:
+    """A category as the search form's filter shows it."""
+
+    id: int
+    slug: str
+    name_en: str
+    name_zh: str
+
+    def name(self, locale: str) -> str:
+        return self.name_zh if locale.startswith("zh") else self.name_en
+
+
+_CATEGORIES = select(Category.id, Category.slug, Category.name_en, Category.name_zh).order_by(
+    Category.position, Category.id
+)
+
+
+def filter_categories() -> list[FilterCategory]:
+    """Every category, in the lists' order (the search form's filter; one light statement)."""
+    return [FilterCategory(*row) for row in db.session.execute(_CATEGORIES)]
+
+
+@dataclass(slots=True)
+class ResultThread:
+    """What a search result shows of its thread (a light row, not an ORM object)."""
+
+    id: int
+    title: str
+    accepted_post_id: int | None
+    reply_count: int
+    created_at: datetime
+    author: Person
+    category: CategoryRef
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_post_id is not None
+
+
+THREAD_COLUMNS = (
+    Thread.id, Thread.title, Thread.accepted_post_id, Thread.reply_count, Thread.created_at,
+    User.username, User.role, Category.slug, Category.name_en, Category.name_zh,
+)  # fmt: skip
+
+
+@dataclass(slots=True)
 class Result:
-    thread: Thread
+    thread: ResultThread
     hit: Hit
 
 
@@ -64,43 +112,7 @@ class NextSteps:
 
     looser: str | None = None  # the query without its syntax (quotes, -words, OR)
     without_filters: int = 0  # threads the same words find without the filters
-    category: Category | None = None  # where threads with these words mostly live
-
-
-def _texts_for(condition):
-    """A text_for callable for the engine: (title, plain text) of posts the reader may see."""
-
-    def text_for(post_ids: list[int]) -> dict[int, tuple[str, str]]:
-        rows = db.session.execute(
-            select(Post.id, Thread.title, Post.body_text)
-            .join(Thread, Thread.id == Post.thread_id)
-            .where(Post.id.in_(post_ids), permissions.public_posts(), condition)
-        )
-        return {pid: (title, body) for pid, title, body in rows}
-
-    return text_for
-
-
-def _visible(hits: list[Hit], condition) -> list[Result]:
-    """Keep the hits whose thread the database says are visible, in the engine's order, and
-    whose best post is public (a held post's words must not lead to its thread)."""
-    if not hits:
-        return []
-    shown = set(
-        db.session.scalars(
-            select(Post.id).where(
-                Post.id.in_([h.post_id for h in hits]), permissions.public_posts()
-            )
-        )
-    )
-    hits = [h for h in hits if h.post_id in shown]
-    threads = db.session.scalars(
-        select(Thread)
-        .where(Thread.id.in_([h.thread_id for h in hits]), condition)
-        .options(joinedload(Thread.author), joinedload(Thread.category))
-    ).all()
-    by_id = {t.id: t for t in threads}
-    return [Result(by_id[h.thread_id], h) for h in hits if h.thread_id in by_id]
+    category: CategoryRef | None = None  # where threads with these words mostly live
 
 
 def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Results:
@@ -110,8 +122,8 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
     if not query:
         return Results(query)
     guard([Text("q", query)], public=False, key_choice="hash")  # a tx hash is a fine query
-    condition = permissions.public_threads()
-    found = search_outbox.index(search_outbox.PUBLIC).search(
+    rows = _Rows(PUBLIC)
+    found = search_outbox.index(PUBLIC).search(
         query,
         page=page,
         per_page=PER_PAGE,
@@ -120,39 +132,36 @@ def search(actor: Actor, query: str, filters: Filters, *, page: int = 1) -> Resu
         date_from=filters.date_from,
         date_to=filters.date_to,
         sort=filters.sort,
-        text_for=_texts_for(condition),
+        text_for=rows,
     )
-    search_id = None
-    if page == 1:  # recorded (its commit) before the threads are loaded: a commit expires
-        # every loaded object, and each result's thread was then read again, one by one
-        user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
-        search_id = search_analytics.record(user_id, query, found.total)
     suggestion = found.suggestion
-    if suggestion and not _finds_something(suggestion, condition):
+    if suggestion and not _finds_something(suggestion):
         suggestion = None
-    results = _results(query, found, condition, suggestion)
+    results = _results(query, found, rows, suggestion)
     results.showing_suggestion = found.showing_suggestion and suggestion is not None
-    results.search_id = search_id
     if not results.results:
-        results.next_steps = _next_steps(query, filters, condition)
+        results.next_steps = _next_steps(query, filters)
+    if page == 1:  # after every read: its commit must not expire what the page shows
+        user_id = actor.id if actor.is_authenticated else None  # anonymous: no identity
+        results.search_id = search_analytics.record(user_id, query, found.total)
     return results
 
 
-def _next_steps(query: str, filters: Filters, condition) -> NextSteps:
+def _next_steps(query: str, filters: Filters) -> NextSteps:
     """For an empty page: the words without syntax, the count without filters, the category
     holding most public threads with any of the words."""
     steps = NextSteps()
     loose = " ".join(re.sub(r'(^|\s)-\S+|"|\bOR\b', " ", query).split())
     if loose and loose != query:
         steps.looser = loose
-    found = search_outbox.index(search_outbox.PUBLIC).search(
-        loose or query, per_page=20, highlight=False
-    )
+    found = search_outbox.index(PUBLIC).search(loose or query, per_page=20, highlight=False)
     if filters != Filters():
         steps.without_filters = found.total
-    counts = Counter(r.thread.category_id for r in _visible(found.hits, condition))
+    shown = _Rows(PUBLIC).visible(found.hits)
+    counts = Counter(r.thread.category.slug for r in shown)
     if counts:
-        steps.category = db.session.get(Category, counts.most_common(1)[0][0])
+        slug = counts.most_common(1)[0][0]
+        steps.category = next(r.thread.category for r in shown if r.thread.category.slug == slug)
     return steps
 
 
@@ -167,10 +176,10 @@ def search_report(actor: Actor, weeks: int = 4) -> list[search_analytics.Week]:
     return search_analytics.weekly(weeks)
 
 
-def _results(query: str, found: SearchPage, condition, suggestion: str | None = None) -> Results:
+def _results(query: str, found: SearchPage, rows: _Rows, suggestion: str | None = None) -> Results:
     return Results(
         query=query,
-        results=_visible(found.hits, condition),
+        results=rows.visible(found.hits),
         total=found.total,
         page=found.page,
         pages=found.pages,
@@ -179,10 +188,70 @@ def _results(query: str, found: SearchPage, condition, suggestion: str | None = 
     )
 
 
-def _finds_something(query: str, condition) -> bool:
+def _finds_something(query: str) -> bool:
     """Whether a suggested query leads to at least one thread the database calls public."""
-    hits = search_outbox.index(search_outbox.PUBLIC).search(query, per_page=10, highlight=False)
-    return bool(_visible(hits.hits, condition))
+    hits = search_outbox.index(PUBLIC).search(query, per_page=10, highlight=False)
+    return bool(_Rows(PUBLIC).visible(hits.hits))
+
+
+class _Rows:
+    """The rows of one search's hits: what a result shows of its thread (light rows, no ORM
+    objects) and its post's plain text for the snippet, read in ONE statement. Only public posts
+    of threads the index's kind allows come back (public threads; for staff, live tickets):
+    every hit is re-checked (design rule 7), and the thread shown is the post's own.
+
+    Passed to the engine as text_for, so the snippets are cut from the same rows."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.found: dict[int, tuple[ResultThread, str]] = {}
+        self.asked: set[int] = set()  # found or not: never asked twice
+
+    def __call__(self, post_ids: list[int]) -> dict[int, tuple[str, str]]:
+        self.load(post_ids)
+        return {
+            pid: (found[0].title, found[1]) for pid in post_ids if (found := self.found.get(pid))
+        }
+
+    def load(self, post_ids: list[int]) -> None:
+        missing = [pid for pid in post_ids if pid not in self.asked]
+        if not missing:
+            return
+        self.asked.update(missing)
+        people: dict[tuple[str, str], Person] = {}
+        categories: dict[str, CategoryRef] = {}
+        for row in db.session.execute(_statement(self.kind), {"ids": missing}):
+            author = people.get(row[7:9]) or people.setdefault(row[7:9], Person(*row[7:9]))
+            category = categories.get(row[9]) or categories.setdefault(
+                row[9], CategoryRef(*row[9:12])
+            )
+            thread = ResultThread(row[2], row[3], row[4], row[5], row[6], author, category)
+            self.found[row[0]] = (thread, row[1])
+
+    def visible(self, hits: list[Hit]) -> list[Result]:
+        """The hits whose post and thread passed, in the engine's order."""
+        self.load([h.post_id for h in hits])
+        return [Result(self.found[h.post_id][0], h) for h in hits if h.post_id in self.found]
+
+
+_STATEMENTS: dict[str, Select] = {}
+
+
+def _statement(kind: str) -> Select:
+    """The rows statement for the public or the tickets index, built once per process (the
+    post ids are an expanding bind parameter)."""
+    stmt = _STATEMENTS.get(kind)
+    if stmt is None:
+        condition = permissions.public_threads() if kind == PUBLIC else _TICKETS
+        stmt = _STATEMENTS[kind] = (
+            select(Post.id, Post.body_text, *THREAD_COLUMNS)
+            .join(Thread, Thread.id == Post.thread_id)
+            .join(User, User.id == Thread.author_id)
+            .join(Category, Category.id == Thread.category_id)
+            .where(Post.id.in_(bindparam("ids", expanding=True)))
+            .where(permissions.public_posts(), condition)
+        )
+    return stmt
 
 
 def similar(actor: Actor, title: str, limit: int = 5) -> list[Result]:
@@ -190,11 +259,9 @@ def similar(actor: Actor, title: str, limit: int = 5) -> list[Result]:
     title = title.strip()[:200]
     if len(title) < 2:
         return []
-    condition = permissions.public_threads()
-    hits = search_outbox.index(search_outbox.PUBLIC).similar(
-        title, limit=limit, text_for=_texts_for(condition)
-    )
-    return _visible(hits, condition)
+    rows = _Rows(PUBLIC)
+    hits = search_outbox.index(PUBLIC).similar(title, limit=limit, text_for=rows)
+    return rows.visible(hits)
 
 
 def search_tickets(actor: User, query: str, *, page: int = 1) -> Results:
@@ -203,8 +270,6 @@ def search_tickets(actor: User, query: str, *, page: int = 1) -> Results:
     query = query.strip()[:200]
     if not query:
         return Results(query)
-    condition = and_(Thread.is_private == true(), Thread.is_deleted == false())
-    found = search_outbox.index(search_outbox.PRIVATE).search(
-        query, page=page, per_page=PER_PAGE, text_for=_texts_for(condition)
-    )
-    return _results(query, found, condition)
+    rows = _Rows(TICKETS)
+    found = search_outbox.index(TICKETS).search(query, page=page, per_page=PER_PAGE, text_for=rows)
+    return _results(query, found, rows)

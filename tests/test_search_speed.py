@@ -192,3 +192,32 @@ def test_optimize_merges_segments_through_the_grouping_pool(ix_path):
         for q, want in before.items():
             assert sorted(h.thread_id for h in ix.search(q, per_page=50).hits) == sorted(want)
         assert ix.search("wallet").total == 28
+
+
+def _pages(ix: SearchIndex, queries: list[str]) -> list[tuple]:
+    out = []
+    for q in queries:
+        ix._cache = None  # rank afresh each time: only the shared posting lists may be reused
+        page = ix.search(q, per_page=10, highlight=False)
+        out.append((q, page.total, page.relaxed, [(h.post_id, h.score) for h in page.hits]))
+    return out
+
+
+def test_shared_posting_lists_give_the_same_pages_and_follow_deletions(tmp_path):
+    queries = _queries()
+    with SearchIndex(tmp_path / "shared") as ix:
+        ix.rebuild(_docs(), procs=1)
+        assert ix._postings is not None
+        shared_off, ix._postings = ix._postings, None
+        fresh = _pages(ix, queries)
+        ix._postings = shared_off
+        assert _pages(ix, queries) == fresh  # filling the cache
+        assert ix._postings.size > 0
+        assert _pages(ix, queries) == fresh  # served from it
+        # deletions make a new generation: the cached lists of the old one are not used
+        gone = {hits[0][0] for _q, _total, _relaxed, hits in fresh[:40] if hits}
+        ix.write(delete_post_ids=gone)
+        after = _pages(ix, queries)
+        assert not {pid for *_rest, hits in after for pid, _score in hits} & gone
+        ix._postings = None
+        assert _pages(ix, queries) == after

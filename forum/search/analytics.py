@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from .. import safety
 from ..extensions import db
@@ -26,16 +27,27 @@ def normalize(query: str) -> str:
     return " ".join(fold(query).split())[:200]
 
 
+# Built once: a Core insert (no ORM unit of work for one analytics row).
+_TABLE = cast(Table, SearchQuery.__table__)
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
 def record(user_id: int | None, query: str, results: int) -> int | None:
     """Store one search; returns its id, or None when it must not be stored (empty, or the
     guard finds a secret in it). The caller passes None as user_id for anonymous visitors."""
     text = normalize(query)
     if not text or safety.find_secrets(query) or safety.find_secrets(text):
         return None
-    row = SearchQuery(query=text, results=results, user_id=user_id)
-    db.session.add(row)
-    db.session.commit()
-    return row.id
+    search_id = db.session.scalar(_INSERT, {"query": text, "results": results, "user_id": user_id})
+    # Nothing the page shows changed: keep what this request loaded (the member, say)
+    # instead of reading it all again after the commit.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    return search_id
 
 
 def record_open(search_id: int, thread_id: int) -> None:

@@ -4,6 +4,7 @@ HTML (<mark> is the only tag a snippet ever contains). Imports analysis only."""
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from .analysis import fold, term_spans
 
@@ -57,3 +58,24 @@ def snippet(text: str, hl_terms: frozenset[str], width: int = 160) -> tuple[str,
     inside = [(max(s, lo) - lo, min(e, hi) - lo) for s, e in spans if s < hi and e > lo]
     body = mark(text[lo:hi], inside)
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""), True
+
+
+CACHED_CHARS = 4000  # longer texts are cut afresh each time (bounds the cache's memory)
+
+
+def result_html(title: str, body: str, hl_terms: frozenset[str]) -> tuple[str, str, bool, bool]:
+    """A result's marked title, its snippet, and whether the body and the title matched.
+    A pure function of its arguments, so repeated results come from a small per-process
+    cache: a changed text or another query is another key, never a stale snippet."""
+    if len(body) + len(title) > CACHED_CHARS:
+        return _result_html(title, body, hl_terms)
+    return _cached_result_html(title, body, hl_terms)
+
+
+def _result_html(title: str, body: str, hl_terms: frozenset[str]) -> tuple[str, str, bool, bool]:
+    snippet_html, body_matched = snippet(body, hl_terms)
+    spans = match_spans(title, hl_terms) if title else []
+    return mark(title, spans), snippet_html, body_matched, bool(spans)
+
+
+_cached_result_html = lru_cache(maxsize=512)(_result_html)

@@ -23,6 +23,7 @@ from . import schema as sc
 from . import searching
 from ._whoosh import FileStorage, windex, writing
 from .analysis import DEFAULT_MODE
+from .bulk import PostingsCache
 from .glossary import GLOSSARY_PATH, CompiledGlossary, Glossary
 from .progress import OutboxProgress
 from .ranking import Hit, Reading, SearchPage, load_column
@@ -103,6 +104,7 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._columns: dict = {}
         self._cache = Lru(cache_size) if cache_size else None
+        self._postings = PostingsCache() if cache_size else None
         self.corrector = Corrector(self.glossary)
         self._pool = SearcherPool(lambda: self.ix.searcher(weighting=self.weighting))
 
@@ -328,7 +330,7 @@ class SearchIndex:
     def reading(self) -> Iterator[Reading]:
         """A Reading of the newest generation for one search in one thread (see _reading)."""
         with self._reading() as (s, gen):
-            yield Reading(s, gen, self._segment_columns, self.weighting)
+            yield Reading(s, gen, self._segment_columns, self.weighting, postings=self._postings)
 
     def search(self, q: str, **kwargs) -> SearchPage:
         """Threads matching q, best first (or newest first), with snippets and a suggestion.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._whoosh import W3_LENGTHS
-from .bulk import SegmentEval, segment_scores
+from .bulk import PostingsCache, SegmentEval, segment_scores
 
 RESULT_CAP = 1000  # threads: deeper pages are not served, totals say "1000+"
 TIER_MIN_MATCHES = 2000  # estimated posts above which the title tier is tried first
@@ -63,13 +63,14 @@ class Reading:
     columns: Callable  # reader -> (post ids, thread ids, infos)
     weighting: Any
     evals: dict = field(default_factory=dict)  # leaf searcher -> SegmentEval, for one search
+    postings: PostingsCache | None = None  # decoded posting lists shared by the index's searches
 
     def segment(self, sub, ctx) -> SegmentEval:
         """The bulk evaluator of a segment: posting lists read once per search, shared by
         the ranking, the count and the suggestion's check."""
         got = self.evals.get(id(sub))
         if got is None or got.sub is not sub:
-            got = self.evals[id(sub)] = SegmentEval(sub, ctx)
+            got = self.evals[id(sub)] = SegmentEval(sub, ctx, self.postings)
         return got
 
 

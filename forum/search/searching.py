@@ -103,11 +103,10 @@ def _highlight(ix, rd: Reading, hits: list[Hit], hl: frozenset[str], text_for: T
         return
     for hit in hits:
         title, body = texts.get(hit.post_id, ("", ""))
-        hit.snippet_html, body_matched = hl_.snippet(body, hl)
+        title_html, hit.snippet_html, body_matched, title_matched = hl_.result_html(title, body, hl)
         if title:
-            spans = hl_.match_spans(title, hl)
-            hit.title_html = hl_.mark(title, spans)
-            if spans and not body_matched and hit.matched_in == "question":
+            hit.title_html = title_html
+            if title_matched and not body_matched and hit.matched_in == "question":
                 hit.matched_in = "title"
 
 
