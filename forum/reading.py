@@ -11,7 +11,22 @@ from datetime import datetime
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import Integer, Select, and_, bindparam, false, func, literal, or_, select, true
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from . import permissions
 from .extensions import db
@@ -78,14 +93,6 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _rows(thread: Thread, stmt: Select, params: dict) -> tuple[list[PostRow], int | None]:
-    rows, total = [], None
-    for row in db.session.execute(stmt, params):
-        rows.append(PostRow(thread, *row[: len(COLUMNS) + 1]))
-        total = row[-1]
-    return rows, total
-
-
 # The statements are built once per shape (the kind of viewer, the order, whether the thread
 # has an accepted answer) and run with this request's values (issue 14): building them again
 # per request cost more Python than running them.
@@ -109,12 +116,14 @@ def _watching(kind: Viewer):
     return mine.exists()
 
 
-@cache
 def _head(kind: Viewer) -> Select:
     """The question, and the accepted answer if the viewer may see it (the watch flag too)."""
     accepted = Post.id == ACCEPTED_ID
+    watching = cast(_watching(kind), Integer)  # an integer, as the answers' count it unions with
     return (
-        select(*COLUMNS, literal(False), _watching(kind))
+        select(
+            *COLUMNS, literal(False), watching, literal(0).label("part"), literal(0).label("place")
+        )
         .join(User, User.id == Post.author_id)
         .where(Post.thread_id == THREAD_ID)
         .where(or_(Post.is_question == true(), and_(accepted, permissions.visible_posts(kind))))
@@ -131,17 +140,25 @@ def _answers_where(kind: Viewer, order: str, skip_accepted: bool) -> Select:
     return stmt
 
 
+ORDERS = {
+    "best": (Post.vote_count.desc(), Post.created_at, Post.id),
+    "newest": (Post.created_at.desc(), Post.id.desc()),
+    "oldest": (Post.created_at, Post.id),
+}
+
+
 @cache
-def _answers(kind: Viewer, order: str, skip_accepted: bool) -> Select:
-    stmt = _answers_where(kind, order, skip_accepted)
-    if order == "best":
-        stmt = stmt.order_by(Post.vote_count.desc(), Post.created_at, Post.id)
-    elif order == "newest":
-        stmt = stmt.order_by(Post.created_at.desc(), Post.id.desc())
-    else:
-        stmt = stmt.order_by(Post.created_at, Post.id)
+def _page(kind: Viewer, order: str, skip_accepted: bool) -> CompoundSelect:
+    """The question and accepted answer (part 0) and one page of answers (part 1, numbered by
+    their place in the order) in one statement: one round trip for the thread page's posts."""
+    by = ORDERS.get(order, ORDERS["oldest"])
+    answers = _answers_where(kind, order, skip_accepted).add_columns(
+        literal(1), func.row_number().over(order_by=by).label("place")
+    )
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-    return stmt.limit(limit).offset(offset)
+    page = answers.order_by(*by).limit(limit).offset(offset).subquery()
+    both = union_all(_head(kind), select(page))
+    return both.order_by(literal_column("part"), literal_column("place"))
 
 
 def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadPosts:
@@ -155,13 +172,20 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
         "thread_id": thread.id,
         "accepted_id": thread.accepted_post_id,
     }
-    found, watching = _rows(thread, _head(kind), params)
-    question = next((p for p in found if p.is_question), None)
-    best = next((p for p in found if not p.is_question), None)
     skip_accepted = order == "best" and thread.accepted_post_id is not None
-    stmt = _answers(kind, order, skip_accepted)
-    page_params = {**params, "limit": per_page, "offset": (page - 1) * per_page}
-    items, total = _rows(thread, stmt, page_params)
+    stmt = _page(kind, order, skip_accepted)
+    params |= {"limit": per_page, "offset": (page - 1) * per_page}
+    head, items, watching, total = [], [], 0, None
+    for row in db.session.execute(stmt, params):
+        post = PostRow(thread, *row[: len(COLUMNS) + 1])
+        if row[-2]:
+            items.append(post)
+            total = row[-3]
+        else:
+            head.append(post)
+            watching = row[-3]
+    question = next((p for p in head if p.is_question), None)
+    best = next((p for p in head if not p.is_question), None)
     if total is None:  # past the last page: the links still need the count
         total = (page > 1 and _count(kind, skip_accepted, params)) or 0
     answers = AnswersPage(items, page, per_page, total)

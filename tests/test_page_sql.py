@@ -17,7 +17,7 @@ COUNT = re.compile(r"\bcount\((?![^)]*\)\s+OVER)", re.IGNORECASE)
 OVER_LISTS = re.compile(r"\bFROM (threads|posts)\b", re.IGNORECASE)
 # SQLite's plan line for a table read without an index ("SCAN threads USING INDEX ..." is fine).
 FULL_SCAN = re.compile(r"^SCAN (threads|posts)$")
-MAX_STATEMENTS = {"anonymous": 4, "member": 7}
+MAX_STATEMENTS = {"anonymous": 3, "member": 5}
 
 
 def _plan(statement: str, parameters) -> list[str]:
