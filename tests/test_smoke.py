@@ -47,3 +47,11 @@ def test_remembered_links_follow_the_script_root(app):
             assert fixed_url("main.latest") == f"{root}/latest"
             assert fixed_url("static", filename="css/forum.css") == f"{root}/static/css/forum.css"
             assert fixed_url("threads.show", thread_id=7) == f"{root}/t/7"
+
+
+def test_page_links_keep_the_other_arguments_even_ones_that_look_like_the_mark(app):
+    from forum.views import page_url
+
+    with app.test_request_context("/search?q=%7Bpage%7D+fee&page=3&category=wallets"):
+        assert page_url(4) == "/search?q=%7Bpage%7D+fee&category=wallets&page=4"
+        assert page_url(1) == "/search?q=%7Bpage%7D+fee&category=wallets&page=1"

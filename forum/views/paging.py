@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import g, request, url_for
 
 from .. import listing
 
@@ -27,8 +27,14 @@ def place_arg() -> listing.Place:
 
 
 def page_url(page: int) -> str:
-    """The current URL with another page number (other arguments kept)."""
-    return _list_url(page=page)
+    """The current URL with another page number (other arguments kept): built once per
+    request around a mark where the number goes (a pagination shows a handful of links). The
+    page argument comes last in the query string, so its mark is the last one."""
+    parts = g.get("forum_page_url")
+    if parts is None:
+        head, _mark, tail = _list_url(page="{page}").rpartition("%7Bpage%7D")
+        parts = g.forum_page_url = (head, tail)
+    return f"{parts[0]}{page}{parts[1]}"
 
 
 def cursor_url(name: str, cursor: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .times import ago, when
+from .times import Clock
 
 
 class PostView:
@@ -68,6 +68,7 @@ class Painter:
         self.held = Markup(f'<span class="badge held">{tr["held"]}</span>')  # noqa: S704
         self.edited = Markup(_("edited %(when)s"))  # noqa: S704
         self.footer = Footer(thread, rights, links, _, token)
+        self.clock = Clock()  # the page's language, zone and now, looked up once
 
     def view(self, p: Any) -> PostView:
         t, r, v = self.thread, self.rights, PostView()
@@ -112,14 +113,14 @@ class Painter:
             f'</span>\n<a class="permalink" href="#p{pid}"><time datetime="',
             escape(p.created_at.isoformat()),
             'Z" title="',
-            escape(when(p.created_at)),
+            escape(self.clock.when(p.created_at)),
             '">',
-            escape(ago(p.created_at)),
+            escape(self.clock.ago(p.created_at)),
             "</time></a>\n",
         ]
         if p.edited_at:
-            edited = self.edited % {"when": ago(p.edited_at)}
-            title = escape(when(p.edited_at))
+            edited = self.edited % {"when": self.clock.ago(p.edited_at)}
+            title = escape(self.clock.when(p.edited_at))
             parts.append(f'<span class="edited" title="{title}">{edited}</span>\n')
         if accepted:
             parts.append(self.accepted)

@@ -87,8 +87,9 @@ def when(moment: Any, style: str = "short") -> str:
 
 
 class Clock:
-    """`ago` and `when` for the many moments of one list page, with the language, time zone
-    and current time looked up once (the same text as the functions above)."""
+    """`ago` and `when` for the many moments of one page (a list's rows, a thread's posts),
+    with the language, time zone and current time looked up once (the same text as the
+    functions above)."""
 
     def __init__(self) -> None:
         self.now, self.locale, self.just_now = utcnow(), _locale(), _("just now")
