@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from . import permissions
 from .extensions import db
-from .models import Attachment, Post, Thread, ThreadWatch, User, Vote
+from .models import Attachment, Post, Thread, ThreadVisit, ThreadWatch, User, Vote
 from .permissions import Actor, Viewer
 
 MAX_PER_PAGE = 100
@@ -78,6 +78,7 @@ class ThreadPosts:
     accepted: PostRow | None
     answers: AnswersPage
     watching: bool  # the viewer watches the thread (read with the question: no own query)
+    visited: bool  # the viewer opened it before (a trust visit is on record: none to write)
 
 
 # Whether a post has images (an index probe per post): the images query runs only for those.
@@ -116,13 +117,23 @@ def _watching(kind: Viewer):
     return mine.exists()
 
 
+def _visited(kind: Viewer):
+    if not kind.is_authenticated:
+        return literal(False)
+    mine = select(ThreadVisit.thread_id).where(
+        ThreadVisit.user_id == kind.id, ThreadVisit.thread_id == THREAD_ID
+    )
+    return mine.exists()
+
+
 def _head(kind: Viewer) -> Select:
-    """The question, and the accepted answer if the viewer may see it (the watch flag too)."""
+    """The question, and the accepted answer if the viewer may see it, with the viewer's watch
+    and visit flags (integers, as the answers' count and marks they union with)."""
     accepted = Post.id == ACCEPTED_ID
-    watching = cast(_watching(kind), Integer)  # an integer, as the answers' count it unions with
+    flags = cast(_watching(kind), Integer), cast(_visited(kind), Integer)
     return (
         select(
-            *COLUMNS, literal(False), watching, literal(0).label("part"), literal(0).label("place")
+            *COLUMNS, literal(False), *flags, literal(0).label("part"), literal(0).label("place")
         )
         .join(User, User.id == Post.author_id)
         .where(Post.thread_id == THREAD_ID)
@@ -153,7 +164,7 @@ def _page(kind: Viewer, order: str, skip_accepted: bool) -> CompoundSelect:
     their place in the order) in one statement: one round trip for the thread page's posts."""
     by = ORDERS.get(order, ORDERS["oldest"])
     answers = _answers_where(kind, order, skip_accepted).add_columns(
-        literal(1), func.row_number().over(order_by=by).label("place")
+        literal(0), literal(1), func.row_number().over(order_by=by).label("place")
     )
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
     page = answers.order_by(*by).limit(limit).offset(offset).subquery()
@@ -175,21 +186,21 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
     skip_accepted = order == "best" and thread.accepted_post_id is not None
     stmt = _page(kind, order, skip_accepted)
     params |= {"limit": per_page, "offset": (page - 1) * per_page}
-    head, items, watching, total = [], [], 0, None
+    head, items, watching, visited, total = [], [], 0, 0, None
     for row in db.session.execute(stmt, params):
         post = PostRow(thread, *row[: len(COLUMNS) + 1])
-        if row[-2]:
+        if row[-2]:  # part 1: an answer of the page, with the count of all
             items.append(post)
-            total = row[-3]
+            total = row[-4]
         else:
             head.append(post)
-            watching = row[-3]
+            watching, visited = row[-4], row[-3]
     question = next((p for p in head if p.is_question), None)
     best = next((p for p in head if not p.is_question), None)
     if total is None:  # past the last page: the links still need the count
         total = (page > 1 and _count(kind, skip_accepted, params)) or 0
     answers = AnswersPage(items, page, per_page, total)
-    return ThreadPosts(question, best, answers, bool(watching))
+    return ThreadPosts(question, best, answers, bool(watching), bool(visited))
 
 
 def _count(kind: Viewer, skip_accepted: bool, params: dict) -> int:

@@ -109,9 +109,12 @@ def trust_summary(actor: Actor, target: User) -> dict[str, int] | None:
     return levels.history(target)
 
 
-def note_visit(actor: Actor, thread: Thread) -> None:
-    """Count a thread a member opened toward their trust level (members still earning it)."""
-    if not actor.is_authenticated or actor.is_volunteer or actor.trust_level >= levels.MEMBER:
+def note_visit(actor: Actor, thread: Thread, *, on_record: bool = False) -> None:
+    """Count a thread a member opened toward their trust level (members still earning it);
+    `on_record`: the page already read that this visit is counted (nothing to write)."""
+    if on_record or not actor.is_authenticated or actor.is_volunteer:
+        return
+    if actor.trust_level >= levels.MEMBER:
         return
     if thread.is_private or thread.author_id == actor.id:
         return

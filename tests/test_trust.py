@@ -304,3 +304,17 @@ def test_held_and_hidden_posts_stay_out_of_the_search_index(scene):
     assert public.search("quokka_recovery").total == 0
     report = search_outbox.drift()["public"]
     assert (report["missing"], report["extra"]) == (0, 0)
+
+
+def test_a_thread_page_counts_a_visit_once_and_a_repeat_visit_writes_nothing(app, ctx, login):
+    from tests.conftest import executed
+
+    person = make_user(trust=None)
+    thread = make_thread(make_user(), make_category())
+    browser = login(person)
+    first = executed(app, lambda: browser.get(f"/t/{thread.id}"))
+    again = executed(app, lambda: browser.get(f"/t/{thread.id}"))
+    assert any("INSERT INTO thread_visits" in sql for sql, _ in first)
+    assert not any("thread_visits" in sql and "INSERT" in sql for sql, _ in again)
+    visits = db.session.scalars(select(ThreadVisit).where(ThreadVisit.user_id == person.id))
+    assert [v.thread_id for v in visits] == [thread.id]

@@ -85,9 +85,9 @@ def _similar_first(form: AskForm) -> list:
 def show(thread_id: int):
     thread = threads.get_thread(current_user, thread_id)
     g.private_page = thread.is_private
-    _visited(thread)  # before the page: it marks the thread's notifications read
     order = enum_arg("sort", AnswerOrder, AnswerOrder.BEST)
     posts = reading.thread_posts(current_user, thread, page_arg(), order)
+    _visited(thread, posts.visited)  # before the page: it marks the thread's notifications read
     return render_template("threads/show.html", **_show_context(thread, posts, order))
 
 
@@ -116,9 +116,9 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
     )
 
 
-def _visited(thread) -> None:
+def _visited(thread, on_record: bool) -> None:
     """A visit counts for trust levels and reads the thread's notifications (issue 15)."""
-    trust.note_visit(current_user, thread)
+    trust.note_visit(current_user, thread, on_record=on_record)
     # The bell in base.html shows this count: counted with the reading, not once more.
     g.unread_notifications = notifications.read_thread(current_user, thread)
 
