@@ -423,6 +423,26 @@ def test_locked_index_raises_index_busy_and_writes_nothing(ix):
     assert ix.post_ids() == {1}
 
 
+def test_a_commit_that_fails_leaves_no_file_open_and_the_index_as_it_was(ix, monkeypatch):
+    import gc
+
+    from forum.search._whoosh import writing
+
+    ix.write([doc(1, "kept")])
+
+    def fail(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writing.SegmentWriter, "commit", fail)  # a fault, injected
+    with pytest.raises(OSError):
+        ix.write([doc(2, "lost")])
+    monkeypatch.undo()
+    gc.collect()  # an unclosed segment file would warn here (warnings are errors)
+    assert ix.post_ids() == {1}
+    ix.write([doc(2, "written after all")])
+    assert ix.post_ids() == {1, 2}
+
+
 # Similar threads, outbox bookkeeping, process cache --------------------------------------------
 
 

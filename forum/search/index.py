@@ -13,7 +13,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -242,10 +242,10 @@ class SearchIndex:
                         w.delete_by_term("thread_id", str(tid))
                     for doc in changes.upserts:
                         w.update_document(**sc.doc_fields(doc, self.store_text))
+                    w.commit()
                 except BaseException:
-                    w.cancel()
+                    _cancel(w)  # a failed commit too: its segment files must not stay open
                     raise
-                w.commit()
                 if changes.progress is not None:
                     self._save_progress(changes.progress)
             finally:
@@ -276,7 +276,7 @@ class SearchIndex:
                     _postings.feed(w, (sc.doc_fields(d, self.store_text) for d in docs), procs)
                     w.commit(mergetype=writing.CLEAR)
                 except BaseException:
-                    w.cancel()
+                    _cancel(w)
                     raise
                 finally:
                     sc.set_fork_glossary(None)
@@ -386,3 +386,10 @@ def forget(path: str | os.PathLike) -> None:
         ix = _indexes.pop(os.path.abspath(path), None)
     if ix is not None:
         ix.close()
+
+
+def _cancel(writer) -> None:
+    """Close a writer whose changes are given up; one whose commit failed part way may be
+    closed already (Whoosh then refuses to cancel it)."""
+    with suppress(Exception):
+        writer.cancel()
