@@ -41,12 +41,15 @@ def test_relative_and_exact_times_in_both_languages(app):
 
 def test_remembered_links_follow_the_script_root(app):
     from forum.views import fixed_url
+    from forum.views.threads import category_url, thread_url
 
     for root in ("", "/forum", ""):
         with app.test_request_context("/", base_url=f"http://localhost{root}/"):
             assert fixed_url("main.latest") == f"{root}/latest"
             assert fixed_url("static", filename="css/forum.css") == f"{root}/static/css/forum.css"
             assert fixed_url("threads.show", thread_id=7) == f"{root}/t/7"
+            assert thread_url(7) == f"{root}/t/7"  # the per-process link patterns too
+            assert category_url("wallets") == f"{root}/c/wallets"
 
 
 def test_page_links_keep_the_other_arguments_even_ones_that_look_like_the_mark(app):

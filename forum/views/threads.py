@@ -131,19 +131,35 @@ def _pattern(endpoint: str, name: str) -> str:
     return url_for(endpoint, **values).replace(str(ID), "{}")
 
 
+# The link patterns per script root (they depend on nothing else): built once per process.
+_PATTERNS: dict[str, dict[str, str]] = {}
+
+
+def _patterns() -> dict[str, str]:
+    patterns = _PATTERNS.get(request.script_root)
+    if patterns is None:
+        patterns = {name: _pattern(endpoint, "post_id") for name, endpoint in POST_LINKS.items()}
+        patterns["unaccept"] = _pattern("answers.unaccept", "thread_id")
+        patterns["thread"] = _pattern("threads.show", "thread_id")
+        patterns["_user"] = url_for("users.profile", username="-")[:-1]
+        patterns["_category"] = url_for("categories.show", slug="-")[:-1]
+        if len(_PATTERNS) < 16:
+            _PATTERNS[request.script_root] = patterns
+    return patterns
+
+
 class PostLinks:
-    """The links of a thread or list page, each built once per request with url_for and
-    filled in per post or row (url_for per post and link was a tenth of the page's time)."""
+    """The links of a thread or list page, from patterns made with url_for and filled in per
+    post or row (url_for per post and link was a tenth of the page's time)."""
 
     def __init__(self) -> None:
-        for name, endpoint in POST_LINKS.items():
-            setattr(self, name, _pattern(endpoint, "post_id"))
-        self.unaccept = _pattern("answers.unaccept", "thread_id")
-        self.thread = _pattern("threads.show", "thread_id")
-        self._user = url_for("users.profile", username="-")[:-1]
+        patterns = _patterns()
+        for name in POST_LINKS:
+            setattr(self, name, patterns[name])
+        self.unaccept, self.thread = patterns["unaccept"], patterns["thread"]
+        self._user, self._category = patterns["_user"], patterns["_category"]
         self._converter = current_app.url_map.converters["default"](current_app.url_map)
         self._users: dict[str, str] = {}
-        self._category = url_for("categories.show", slug="-")[:-1]
 
     def category(self, slug: str) -> str:
         return self._category + self._converter.to_url(slug)
