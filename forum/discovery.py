@@ -40,29 +40,6 @@ class Filters:
     sort: str = "relevance"  # or "newest"
 
 
-@dataclass(frozen=True, slots=True)
-class FilterCategory:
-    """A category as the search form's filter shows it."""
-
-    id: int
-    slug: str
-    name_en: str
-    name_zh: str
-
-    def name(self, locale: str) -> str:
-        return self.name_zh if locale.startswith("zh") else self.name_en
-
-
-_CATEGORIES = select(Category.id, Category.slug, Category.name_en, Category.name_zh).order_by(
-    Category.position, Category.id
-)
-
-
-def filter_categories() -> list[FilterCategory]:
-    """Every category, in the lists' order (the search form's filter; one light statement)."""
-    return [FilterCategory(*row) for row in db.session.execute(_CATEGORIES)]
-
-
 @dataclass(slots=True)
 class ResultThread:
     """What a search result shows of its thread (a light row, not an ORM object)."""

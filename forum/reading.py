@@ -141,7 +141,7 @@ def _head(kind: Viewer) -> Select:
     )
 
 
-def _answers_where(kind: Viewer, order: str, skip_accepted: bool) -> Select:
+def _answers_where(kind: Viewer, skip_accepted: bool) -> Select:
     stmt = select(*COLUMNS, _voted(kind), func.count().over()).join(User, User.id == Post.author_id)
     stmt = stmt.where(Post.thread_id == THREAD_ID, Post.is_question == false())
     stmt = stmt.where(permissions.visible_posts(kind))
@@ -163,7 +163,7 @@ def _page(kind: Viewer, order: str, skip_accepted: bool) -> CompoundSelect:
     """The question and accepted answer (part 0) and one page of answers (part 1, numbered by
     their place in the order) in one statement: one round trip for the thread page's posts."""
     by = ORDERS.get(order, ORDERS["oldest"])
-    answers = _answers_where(kind, order, skip_accepted).add_columns(
+    answers = _answers_where(kind, skip_accepted).add_columns(
         literal(0), literal(1), func.row_number().over(order_by=by).label("place")
     )
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
@@ -182,10 +182,11 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
         **permissions.viewer_params(actor),
         "thread_id": thread.id,
         "accepted_id": thread.accepted_post_id,
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
     }
     skip_accepted = order == "best" and thread.accepted_post_id is not None
     stmt = _page(kind, order, skip_accepted)
-    params |= {"limit": per_page, "offset": (page - 1) * per_page}
     head, items, watching, visited, total = [], [], 0, 0, None
     for row in db.session.execute(stmt, params):
         post = PostRow(thread, *row[: len(COLUMNS) + 1])
@@ -204,5 +205,5 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
 
 
 def _count(kind: Viewer, skip_accepted: bool, params: dict) -> int:
-    stmt = _answers_where(kind, "", skip_accepted)
+    stmt = _answers_where(kind, skip_accepted)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery()), params) or 0

@@ -11,6 +11,7 @@ from flask import g
 from markupsafe import Markup, escape
 
 from . import _translations, page_language
+from .postviews import role_badges
 from .threads import links
 from .times import Clock
 
@@ -23,13 +24,7 @@ class RowPainter:
         _ = catalogue.ugettext
         self.replies = lambda n: catalogue.ungettext("reply", "replies", n) % {"num": n}
         self.links, self.clock, self.lang = links(), Clock(), page_language()
-        staff = '<span class="badge staff" title="{}">✔ {}</span>'.format(
-            _("Verified staff member"), _("Staff")
-        )
-        volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(
-            _("Verified volunteer"), _("Volunteer")
-        )
-        self.badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
+        self.badges = role_badges(_)
         self.pin = '<span class="pin" title="{}">📌</span>'.format(_("Pinned"))
         self.lock = '<span class="lock" title="{}">🔒</span>'.format(_("Locked"))
         self.solved = '<span class="solved" title="{}">✓ {}</span>'.format(

@@ -45,6 +45,18 @@ class PostView:
     restore: bool
 
 
+def role_badges(_: Any) -> dict[str, Markup]:
+    """The verified staff and volunteer badges shown after a name, by role (catalogue text)."""
+    staff = '<span class="badge staff" title="{}">✔ {}</span>'.format(
+        _("Verified staff member"), _("Staff")
+    )
+    volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(
+        _("Verified volunteer"), _("Volunteer")
+    )
+    badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
+    return {role: Markup(html) for role, html in badges.items()}  # noqa: S704
+
+
 class Painter:
     """Per request: the translated strings and patterns once, then `view(post)` per post.
     `gettext` is the page's catalogue lookup (template text: not escaped, as Jinja's `_()`)."""
@@ -53,15 +65,10 @@ class Painter:
         self.thread, self.rights, self.links, self.images = thread, rights, links, images
         # Plain _("...") calls (babel does not see calls inside f-strings).
         tr = {
-            "staff_title": _("Verified staff member"), "staff": _("Staff"), "asker": _("Asker"),
-            "accepted": _("Accepted answer"), "deleted": _("Deleted"),
+            "asker": _("Asker"), "accepted": _("Accepted answer"), "deleted": _("Deleted"),
             "held": _("Held for review"),
         }  # fmt: skip
-        staff = f'<span class="badge staff" title="{tr["staff_title"]}">✔ {tr["staff"]}</span>'
-        helper = _("Verified volunteer"), _("Volunteer")
-        volunteer = '<span class="badge volunteer" title="{}">✔ {}</span>'.format(*helper)
-        badges = {"staff": staff, "admin": staff, "volunteer": volunteer}
-        self.badges = {role: Markup(html) for role, html in badges.items()}  # noqa: S704
+        self.badges = role_badges(_)
         self.asker = Markup(f' <span class="badge asker">{tr["asker"]}</span>')  # noqa: S704
         self.accepted = Markup(f'<span class="accepted-mark">✓ {tr["accepted"]}</span>')  # noqa: S704
         self.deleted = Markup(f'<span class="badge deleted">{tr["deleted"]}</span>')  # noqa: S704

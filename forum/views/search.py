@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from weakref import WeakKeyDictionary
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -23,7 +20,8 @@ from flask_login import current_user, login_required
 from .. import discovery
 from ..discovery import Filters
 from ..forms import SearchForm, SimilarForm
-from . import page_arg, page_language, pagecache
+from . import page_arg, page_language, sitedata
+from .threads import links
 
 bp = Blueprint("search", __name__)
 SEARCH_ID, THREAD_ID = 2147483646, 2147483647  # placeholders, replaced in the link patterns
@@ -31,18 +29,14 @@ _REPLIES: dict[tuple[str, int], str] = {}  # (language, count) -> "3 replies"
 
 
 class ResultLinks:
-    """A results list's links and texts, as url_for and ngettext give them, from patterns
+    """A results list's links and texts, as url_for and ngettext give them: the thread and
+    user links from the page's link patterns (threads.links), the opening link's pattern
     built once per request (url_for per result was a good part of the page's time)."""
 
     def __init__(self) -> None:
         opened = url_for("search.open_result", search_id=SEARCH_ID, thread_id=THREAD_ID)
-        shown = url_for("threads.show", thread_id=THREAD_ID)
-        self._opened, self._shown = (
-            link.replace(str(SEARCH_ID), "{0}").replace(str(THREAD_ID), "{1}")
-            for link in (opened, shown)
-        )
-        self._user = url_for("users.profile", username="-")[:-1]
-        self._converter = current_app.url_map.converters["default"](current_app.url_map)
+        self._opened = opened.replace(str(SEARCH_ID), "{0}").replace(str(THREAD_ID), "{1}")
+        self._links = links()
         self._language = page_language()
 
     def result(self, search_id: int | None, thread_id: int, post_id: int | None) -> str:
@@ -50,11 +44,11 @@ class ResultLinks:
         if search_id:
             link = self._opened.format(search_id, thread_id)
             return f"{link}?p={post_id}" if post_id else link
-        link = self._shown.format(None, thread_id)
+        link = self._links.thread.format(thread_id)
         return f"{link}#p{post_id}" if post_id else link
 
     def user(self, username: str) -> str:
-        return self._user + self._converter.to_url(username)
+        return self._links.user(username)
 
     def replies(self, count: int) -> str:
         key = (self._language, count)
@@ -72,26 +66,6 @@ def result_links() -> ResultLinks:
     if "result_links" not in g:
         g.result_links = ResultLinks()
     return g.result_links
-
-
-# Per app (each has its own database, so versions compare only within one): the version read
-# and the categories read under it.
-_HELD: WeakKeyDictionary[Flask, tuple[int, list[discovery.FilterCategory]]] = WeakKeyDictionary()
-
-
-def _categories() -> list[discovery.FilterCategory]:
-    """The filter's categories, held per process while the content version stands (which a
-    category change bumps), re-read at most every FORUM_PAGE_CACHE_RECHECK_MS as cached pages
-    are: all categories show to everyone, so nothing private can be held here."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    version = pagecache.VERSION.current(app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
-    held = _HELD.get(app)
-    if held is not None and version is not None and held[0] == version:
-        return held[1]
-    categories = discovery.filter_categories()
-    if version is not None:
-        _HELD[app] = (version, categories)
-    return categories
 
 
 def _date(name: str) -> date | None:
@@ -122,7 +96,7 @@ def _query() -> tuple[SearchForm, str]:
 @bp.get("/search")
 def index():
     form, query = _query()
-    categories = _categories()  # once: the filters and the page both use them
+    categories = sitedata.categories()  # once: the filters and the page both use them
     results = discovery.search(current_user, query, _filters(categories), page=page_arg())
     return render_template(
         "search/index.html", results=results, page=results, categories=categories,

@@ -1,16 +1,17 @@
-"""Rarely changing public data of the list pages (the categories with their kept counts, the
-announcements), held per process and read again when the content version changes: the same
-version the page cache uses (pagecache.VERSION), checked at most every
-FORUM_PAGE_CACHE_RECHECK_MS and at once after this process's own changes, so it is never
-staler than a cached page. Only data that is the same for every viewer is held here.
+"""Rarely changing public data of the list pages and the search form (the categories with
+their kept counts, the announcements), held per process and app and read again when the
+content version changes: the same version the page cache uses (pagecache.VERSION), checked at
+most every FORUM_PAGE_CACHE_RECHECK_MS and at once after this process's own changes, so it is
+never staler than a cached page. Only data that is the same for every viewer is held here.
 Without a version row (caching off) every request reads afresh."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from flask import current_app
+from flask import Flask, current_app
 
 from .. import faq, listing
 from ..listing import CategoryInfo, ThreadRow
@@ -26,18 +27,19 @@ class _Held:
         self.parts: dict[str, Any] = {}
 
 
-_HELD = _Held(None)
+# Per app: each has its own database, so its versions compare only with its own.
+_HELD: WeakKeyDictionary[Flask, _Held] = WeakKeyDictionary()
 
 
 def _held(name: str, load: Callable[[], Any]) -> Any:
-    global _HELD
-    version = VERSION.current(current_app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    version = VERSION.current(app.config["FORUM_PAGE_CACHE_RECHECK_MS"] / 1000)
     if version is None:
         return load()
     key = (version, VERSION.generation)
-    held = _HELD
-    if held.key != key:
-        held = _HELD = _Held(key)
+    held = _HELD.get(app)
+    if held is None or held.key != key:
+        held = _HELD[app] = _Held(key)
     if name not in held.parts:
         held.parts[name] = load()
     return held.parts[name]

@@ -22,11 +22,8 @@ def ago(moment: Any) -> str:
     call and a thread page shows dozens of times, so the text is memoised per language and age."""
     if moment is None:
         return ""
-    seconds = (utcnow() - moment).total_seconds()
-    if abs(seconds) < 60:
-        return _("just now")
-    rounded = _round_age(abs(seconds))
-    return _relative(_locale(), rounded if seconds > 0 else -rounded)
+    age = _signed_age(utcnow(), moment)
+    return _("just now") if age is None else _relative(_locale(), age)
 
 
 def _locale() -> str:
@@ -60,6 +57,15 @@ def until(moment: Any) -> str:
     if local.date() == today:
         return _("until %(time)s", time=local.strftime("%H:%M"))
     return _("until %(time)s", time=local.strftime("%Y-%m-%d %H:%M"))
+
+
+def _signed_age(now: Any, moment: Any) -> int | None:
+    """The age shown, rounded and negative for a later moment; None under a minute either way."""
+    seconds = (now - moment).total_seconds()
+    if abs(seconds) < 60:
+        return None
+    rounded = _round_age(abs(seconds))
+    return rounded if seconds > 0 else -rounded
 
 
 def _round_age(seconds: float) -> int:
@@ -97,11 +103,8 @@ class Clock:
         self.utc = str(g.forum_time_zone) == "UTC"  # most visitors: no conversion
 
     def ago(self, moment: Any) -> str:
-        seconds = (self.now - moment).total_seconds()
-        if abs(seconds) < 60:
-            return self.just_now
-        rounded = _round_age(abs(seconds))
-        return _relative(self.locale, rounded if seconds > 0 else -rounded)
+        age = _signed_age(self.now, moment)
+        return self.just_now if age is None else _relative(self.locale, age)
 
     def when(self, moment: Any) -> str:
         if self.utc:
