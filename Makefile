@@ -9,20 +9,21 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
 
-# Exact versions from requirements.txt (what the suite last passed with), then the project
-# itself without resolving again: a new release upstream cannot break a fresh checkout.
+# The lock file requirements.txt: exact versions (what the suite last passed with), each with
+# the hashes of its published files, so pip installs exactly those bytes or fails; then the
+# project itself without resolving again. A new or replaced upstream release cannot change it.
 $(STAMP): pyproject.toml requirements.txt
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# After changing dependencies in pyproject.toml: resolve again and pin (uv, in the venv).
+# After changing dependencies in pyproject.toml: resolve again, pin and hash (uv, in the venv).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
-	  --no-annotate --custom-compile-command "make lock" -o requirements.txt
+	  --no-annotate --generate-hashes --custom-compile-command "make lock" -o requirements.txt
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
