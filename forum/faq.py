@@ -25,7 +25,7 @@ def announcements(limit: int = 5) -> list[listing.ThreadRow]:
         .where(permissions.public_threads(), Thread.is_pinned.is_(True))
         .where(Thread.category_id.in_(_staff_only()))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(limit)
+        .limit(listing.at_most(limit))
     )
     return listing.rows(stmt)
 

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, DateTime, Select, select, tuple_
+from sqlalchemy import Boolean, DateTime, Integer, Select, bindparam, select, tuple_
+from sqlalchemy.sql.elements import BindParameter
 
 from .extensions import db
 from .models import Category, Thread, User
@@ -128,6 +129,16 @@ COLUMNS = (
 ROW_FIELDS = tuple(column.key for column in COLUMNS[:8])
 
 
+def at_most(count: int) -> BindParameter[int]:
+    """A LIMIT written into the SQL as a number (the statement is still compiled once).
+
+    PostgreSQL plans a prepared statement afresh on each run while a generic plan, made
+    without knowing the LIMIT, looks costlier than one made for it: a list read with
+    `LIMIT $1` was planned on every page view (0.4 ms of the server's CPU, more than running
+    it); with the number in the text the plan is made once per connection."""
+    return bindparam(None, count, Integer, literal_execute=True)
+
+
 def rows_select() -> Select:
     """The row columns, with the author and the category joined (one statement per list)."""
     return (
@@ -168,7 +179,7 @@ def page_of(where: list, order: tuple, place: Place, per_page: int, total: int) 
         return _keyset_page(where, order, columns, values, place.newer, per_page, total)
     page = max(place.number, 1)
     ids = select(Thread.id).where(*where).order_by(*order)
-    found = _rows_of(ids.limit(per_page).offset((page - 1) * per_page), order)
+    found = _rows_of(ids.limit(at_most(per_page)).offset((page - 1) * per_page), order)
     result = RowsPage(found, page, per_page, total)
     if page >= NUMBERED_PAGES and total > page * per_page and found:
         result.older = _encode(found[-1], columns)
@@ -181,7 +192,7 @@ def _keyset_page(where, order, columns, values, newer: bool, per_page: int, tota
         ids = select(Thread.id).where(*where, key > bound).order_by(*(c.asc() for c in columns))
     else:
         ids = select(Thread.id).where(*where, key < bound).order_by(*order)
-    found = _rows_of(ids.limit(per_page + 1), order)
+    found = _rows_of(ids.limit(at_most(per_page + 1)), order)
     more = len(found) > per_page
     items = (found[1:] if more else found) if newer else found[:per_page]
     page = RowsPage(items, 1, per_page, total, keyset=True)

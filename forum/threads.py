@@ -115,7 +115,7 @@ def category_page(
 def latest(limit: int) -> list[listing.ThreadRow]:
     """The most recently active public threads (no count: for the home page)."""
     stmt = listing.rows_select().where(*_where(ListFilter.ALL))
-    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(limit))
+    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(listing.at_most(limit)))
 
 
 def latest_page(
@@ -145,7 +145,8 @@ def _list_page(where: list, order, page, per_page: int, counts, filter_) -> list
     page = max(place.number, 1)
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
-        bound = select(Thread.id).where(*where).limit(per_page * (page + UNANSWERED_LOOKAHEAD))
+        look = per_page * (page + UNANSWERED_LOOKAHEAD)
+        bound = select(Thread.id).where(*where).limit(listing.at_most(look))
         total = db.session.scalar(select(func.count()).select_from(bound.subquery())) or 0
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
