@@ -25,7 +25,7 @@ def announcements(limit: int = 5) -> list[listing.ThreadRow]:
         .where(permissions.public_threads(), Thread.is_pinned.is_(True))
         .where(Thread.category_id.in_(_staff_only()))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(listing.at_most(limit))
+        .limit(listing.sql_number(limit))
     )
     return listing.rows(stmt)
 
@@ -54,7 +54,7 @@ def faq() -> list[tuple[Category, list[Thread]]]:
     stmt = (
         select(Thread)
         .join(ranked, ranked.c.id == Thread.id)
-        .where((ranked.c.rank <= FAQ_PER_CATEGORY) | Thread.is_pinned.is_(True))
+        .where((ranked.c.rank <= listing.sql_number(FAQ_PER_CATEGORY)) | Thread.is_pinned.is_(True))
         .order_by(Thread.category_id, ranked.c.rank)
     )
     by_category: dict[int, list[Thread]] = {}

@@ -129,14 +129,17 @@ COLUMNS = (
 ROW_FIELDS = tuple(column.key for column in COLUMNS[:8])
 
 
-def at_most(count: int) -> BindParameter[int]:
-    """A LIMIT written into the SQL as a number (the statement is still compiled once).
+def sql_number(value: int) -> BindParameter[int]:
+    """A LIMIT, OFFSET or other bound on a list written into the SQL as a number (the
+    statement is still compiled once; the number is put in when it runs).
 
     PostgreSQL plans a prepared statement afresh on each run while a generic plan, made
-    without knowing the LIMIT, looks costlier than one made for it: a list read with
+    without knowing such a number, looks costlier than one made for it: a list read with
     `LIMIT $1` was planned on every page view (0.4 ms of the server's CPU, more than running
-    it); with the number in the text the plan is made once per connection."""
-    return bindparam(None, count, Integer, literal_execute=True)
+    it); with the number in the text the plan is made once per connection. Numbers that vary
+    a lot (offsets) make one statement text each: only numbered pages (at most
+    NUMBERED_PAGES per list) have one, and page 1 has none."""
+    return bindparam(None, value, Integer, literal_execute=True)
 
 
 def rows_select() -> Select:
@@ -179,7 +182,10 @@ def page_of(where: list, order: tuple, place: Place, per_page: int, total: int) 
         return _keyset_page(where, order, columns, values, place.newer, per_page, total)
     page = max(place.number, 1)
     ids = select(Thread.id).where(*where).order_by(*order)
-    found = _rows_of(ids.limit(at_most(per_page)).offset((page - 1) * per_page), order)
+    ids = ids.limit(sql_number(per_page))
+    if page > 1:
+        ids = ids.offset(sql_number((page - 1) * per_page))
+    found = _rows_of(ids, order)
     result = RowsPage(found, page, per_page, total)
     if page >= NUMBERED_PAGES and total > page * per_page and found:
         result.older = _encode(found[-1], columns)
@@ -192,7 +198,7 @@ def _keyset_page(where, order, columns, values, newer: bool, per_page: int, tota
         ids = select(Thread.id).where(*where, key > bound).order_by(*(c.asc() for c in columns))
     else:
         ids = select(Thread.id).where(*where, key < bound).order_by(*order)
-    found = _rows_of(ids.limit(at_most(per_page + 1)), order)
+    found = _rows_of(ids.limit(sql_number(per_page + 1)), order)
     more = len(found) > per_page
     items = (found[1:] if more else found) if newer else found[:per_page]
     page = RowsPage(items, 1, per_page, total, keyset=True)

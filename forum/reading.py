@@ -166,7 +166,7 @@ def _page(kind: Viewer, order: str, skip_accepted: bool) -> CompoundSelect:
     answers = _answers_where(kind, skip_accepted).add_columns(
         literal(0), literal(1), func.row_number().over(order_by=by).label("place")
     )
-    # The LIMIT as a number in the SQL text, as for every list (listing.at_most).
+    # The LIMIT as a number in the SQL text, as for every list (listing.sql_number).
     limit = bindparam("limit", type_=Integer, literal_execute=True)
     offset = bindparam("offset", type_=Integer)
     page = answers.order_by(*by).limit(limit).offset(offset).subquery()

@@ -93,7 +93,7 @@ def _where(filter_: ListFilter) -> list:
     elif filter_ == ListFilter.UNSOLVED:
         where.append(Thread.accepted_post_id.is_(None))
     elif filter_ == ListFilter.UNANSWERED:
-        where.append(Thread.reply_count == 0)
+        where.append(Thread.reply_count == listing.sql_number(0))
     return where
 
 
@@ -115,7 +115,7 @@ def category_page(
 def latest(limit: int) -> list[listing.ThreadRow]:
     """The most recently active public threads (no count: for the home page)."""
     stmt = listing.rows_select().where(*_where(ListFilter.ALL))
-    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(listing.at_most(limit)))
+    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(listing.sql_number(limit)))
 
 
 def latest_page(
@@ -146,7 +146,7 @@ def _list_page(where: list, order, page, per_page: int, counts, filter_) -> list
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
         look = per_page * (page + UNANSWERED_LOOKAHEAD)
-        bound = select(Thread.id).where(*where).limit(listing.at_most(look))
+        bound = select(Thread.id).where(*where).limit(listing.sql_number(look))
         total = db.session.scalar(select(func.count()).select_from(bound.subquery())) or 0
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
@@ -393,7 +393,7 @@ def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread,
         .where(permissions.public_threads())
         .options(joinedload(Thread.author), joinedload(Thread.category))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(limit)
+        .limit(listing.sql_number(limit))
     )
     if category is not None:
         stmt = stmt.where(Thread.category_id == category.id)

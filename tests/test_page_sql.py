@@ -19,7 +19,7 @@ OVER_LISTS = re.compile(r"\bFROM (threads|posts)\b", re.IGNORECASE)
 FULL_SCAN = re.compile(r"^SCAN (threads|posts)$")
 MAX_STATEMENTS = {"anonymous": 3, "member": 5}
 # A LIMIT the database sees as a parameter ("LIMIT ?", "LIMIT %(param_1)s"): PostgreSQL then
-# plans the statement again on every page view (listing.at_most).
+# plans the statement again on every page view (listing.sql_number).
 BOUND_LIMIT = re.compile(r"\bLIMIT\s+(\?|%\(|\$|:)", re.IGNORECASE)
 
 
