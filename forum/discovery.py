@@ -14,8 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, and_, bindparam, false, select, true
 
-from . import permissions
-from .extensions import db
+from . import connections, permissions
 from .listing import CategoryRef, Person
 from .models import Category, Post, Thread, User
 from .permissions import Actor
@@ -197,7 +196,7 @@ class _Rows:
         self.asked.update(missing)
         people: dict[tuple[str, str], Person] = {}
         categories: dict[str, CategoryRef] = {}
-        for row in db.session.execute(_statement(self.kind), {"ids": missing}):
+        for row in connections.read(_statement(self.kind), {"ids": missing}):
             author = people.get(row[7:9]) or people.setdefault(row[7:9], Person(*row[7:9]))
             category = categories.get(row[9]) or categories.setdefault(
                 row[9], CategoryRef(*row[9:12])

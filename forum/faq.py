@@ -1,10 +1,12 @@
-"""Announcements and the FAQ: read-only lists built from what staff pin and from the solved
-threads that helped most (answer votes) in each category. Imports permissions and models.
+"""Announcements, the FAQ and the feeds: read-only public lists built from what staff pin,
+from the solved threads that helped most (answer votes) in each category, and from the
+newest threads. Imports permissions and models.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import joinedload
 
 from . import listing, permissions
 from .extensions import db
@@ -62,3 +64,18 @@ def faq() -> list[tuple[Category, list[Thread]]]:
         by_category.setdefault(thread.category_id, []).append(thread)
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.id))
     return [(c, by_category[c.id]) for c in categories if by_category.get(c.id)]
+
+
+def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread, Post]]:
+    """The newest public threads with their questions, for Atom feeds."""
+    stmt = (
+        select(Thread, Post)
+        .join(Post, (Post.thread_id == Thread.id) & (Post.is_question == true()))
+        .where(permissions.public_threads())
+        .options(joinedload(Thread.author), joinedload(Thread.category))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(listing.sql_number(limit))
+    )
+    if category is not None:
+        stmt = stmt.where(Thread.category_id == category.id)
+    return [(thread, post) for thread, post in db.session.execute(stmt)]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Boolean, DateTime, Integer, Select, bindparam, select, tuple_
 from sqlalchemy.sql.elements import BindParameter
 
+from . import connections
 from .extensions import db
 from .models import Category, Thread, User
 
@@ -151,12 +152,15 @@ def rows_select() -> Select:
     )
 
 
-def rows(stmt: Select) -> list[ThreadRow]:
-    """The rows of a statement made from rows_select()."""
+def rows(stmt: Select, *, built_once: bool = False) -> list[ThreadRow]:
+    """The rows of a statement made from rows_select(). A statement built once per process
+    runs as Core (connections.read: about half the cost); one built for this request goes
+    through the session, which matches its columns to the cached compiled form for less."""
+    found = connections.read(stmt) if built_once else db.session.execute(stmt)
     people: dict[tuple[str, str], Person] = {}
     categories: dict[str, CategoryRef] = {}
     out = []
-    for row in db.session.execute(stmt):
+    for row in found:
         author = people.get(row[8:10])
         if author is None:
             author = people[row[8:10]] = Person(row[8], row[9])

@@ -14,7 +14,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import CursorResult, Integer, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from . import permissions
+from . import connections, permissions
 from .extensions import db
 from .models import Notification, Post, Thread, User, utcnow
 
@@ -139,7 +139,7 @@ def _reading_statement(kind: permissions.Viewer):
 def unread_count(user: User) -> int:
     """How many visible notifications this person has not read."""
     stmt = _unread_statement(permissions.viewer(user))
-    return db.session.scalar(stmt, permissions.viewer_params(user)) or 0
+    return connections.read(stmt, permissions.viewer_params(user))[0][0] or 0
 
 
 def read_thread(user: User, thread: Thread) -> int:
@@ -148,8 +148,8 @@ def read_thread(user: User, thread: Thread) -> int:
     if not user.is_authenticated:
         return 0
     params = {**permissions.viewer_params(user), "thread_id": thread.id}
-    row = db.session.execute(_reading_statement(permissions.viewer(user)), params)
-    to_read, unread = cast(tuple[int, int], tuple(row.one()))
+    row = connections.read(_reading_statement(permissions.viewer(user)), params)[0]
+    to_read, unread = cast(tuple[int, int | None], tuple(row))
     if not to_read:
         return int(unread or 0)
     mark_thread_read(user, thread)

@@ -28,7 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from . import permissions
+from . import connections, permissions
 from .extensions import db
 from .models import Attachment, Post, Thread, ThreadVisit, ThreadWatch, User, Vote
 from .permissions import Actor, Viewer
@@ -190,7 +190,7 @@ def thread_posts(actor: Actor, thread: Thread, page: int, order: str) -> ThreadP
     skip_accepted = order == "best" and thread.accepted_post_id is not None
     stmt = _page(kind, order, skip_accepted)
     head, items, watching, visited, total = [], [], 0, 0, None
-    for row in db.session.execute(stmt, params):
+    for row in connections.read(stmt, params):
         post = PostRow(thread, *row[: len(COLUMNS) + 1])
         if row[-2]:  # part 1: an answer of the page, with the count of all
             items.append(post)

@@ -112,10 +112,15 @@ def category_page(
     return _list_page(where, CATEGORY_ORDER, page, per_page, counts, filter_)
 
 
+@cache
+def _latest(limit: int) -> Select:
+    stmt = listing.rows_select().where(*_where(ListFilter.ALL))
+    return stmt.order_by(*LATEST_ORDER).limit(listing.sql_number(limit))
+
+
 def latest(limit: int) -> list[listing.ThreadRow]:
     """The most recently active public threads (no count: for the home page)."""
-    stmt = listing.rows_select().where(*_where(ListFilter.ALL))
-    return listing.rows(stmt.order_by(*LATEST_ORDER).limit(listing.sql_number(limit)))
+    return listing.rows(_latest(limit), built_once=True)
 
 
 def latest_page(
@@ -383,18 +388,3 @@ def moderate(actor: User, thread: Thread, action: str, category: Category | None
         raise DomainError(_l("Please choose a category to move the thread to."))
     else:
         raise DomainError(_l("Unknown moderation action."))
-
-
-def feed_items(category: Category | None, limit: int = 30) -> list[tuple[Thread, Post]]:
-    """The newest public threads with their questions, for Atom feeds."""
-    stmt = (
-        select(Thread, Post)
-        .join(Post, (Post.thread_id == Thread.id) & (Post.is_question == true()))
-        .where(permissions.public_threads())
-        .options(joinedload(Thread.author), joinedload(Thread.category))
-        .order_by(Thread.created_at.desc(), Thread.id.desc())
-        .limit(listing.sql_number(limit))
-    )
-    if category is not None:
-        stmt = stmt.where(Thread.category_id == category.id)
-    return [(thread, post) for thread, post in db.session.execute(stmt)]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
-from forum import levels
+from forum import connections, levels
 from forum.extensions import db
 from forum.models import Category, Thread, ThreadVisit, User
 from tests.factories import make_thread, make_user
@@ -81,3 +81,17 @@ def test_a_dead_idle_connection_is_replaced_before_a_request_uses_it(app, client
         driver_connection.close()  # as a database restart or a network cut would
     time.sleep(app.config["FORUM_DB_PING_AFTER_SECONDS"] + 0.05)
     assert client.get("/latest").status_code == 200
+
+
+def test_a_core_read_sees_what_the_session_has_not_written_yet(app):
+    """connections.read skips the ORM's result handling but not its autoflush: a page that
+    changed something and then reads a list sees its own change."""
+    with app.test_request_context("/", method="GET"):
+        db.session.add(_category("pending-change"))
+        slugs = [row[0] for row in connections.read(select(Category.slug))]
+        assert slugs == ["pending-change"]
+        rows = connections.read(
+            select(Category.slug).where(Category.slug == bindparam("s")), {"s": "x"}
+        )
+        assert list(rows) == []
+        db.session.rollback()

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import event
 
-from forum import threads
+from forum import faq
 from forum.extensions import db
 from forum.models import SiteState
 from forum.views.pagecache import PAGES
@@ -57,7 +57,7 @@ def test_feed_join_uses_the_posts_index(app, ctx):
     listener = lambda *args: statements.append((args[2], args[3]))  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        items = threads.feed_items(None)
+        items = faq.feed_items(None)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len(items) == 3 and all(post.is_question for _thread, post in items)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from forum import discovery, levels, metrics, moderation, notifications, search_outbox, threads
+from forum import discovery, faq, levels, metrics, moderation, notifications, search_outbox, threads
 from forum import trust as trust_domain
 from forum.errors import DomainError
 from forum.extensions import db
@@ -117,7 +117,7 @@ def test_a_held_question_hides_its_thread_from_lists_feeds_and_search(ctx):
     other = make_user()
     assert threads.latest(10) == []
     assert threads.category_page(category, 1, ListFilter.ALL).items == []
-    assert threads.feed_items(None) == []
+    assert faq.feed_items(None) == []
     assert threads.threads_by(newbie, 1).items == []
     search_outbox.sync()
     assert discovery.search(other, "Zebrafinch", discovery.Filters()).results == []

@@ -59,7 +59,7 @@ def switch_language():
 @bp.get("/c/<slug>/feed.atom")
 def feed(slug: str | None):
     category = threads.get_category(slug) if slug else None
-    items = threads.feed_items(category)
+    items = faq.feed_items(category)
     body = render_template("main/feed.xml", items=items, category=category)
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
