@@ -152,11 +152,11 @@ def rows_select() -> Select:
     )
 
 
-def rows(stmt: Select, *, built_once: bool = False) -> list[ThreadRow]:
+def rows(stmt: Select, params: dict | None = None, *, built_once: bool = False) -> list[ThreadRow]:
     """The rows of a statement made from rows_select(). A statement built once per process
     runs as Core (connections.read: about half the cost); one built for this request goes
     through the session, which matches its columns to the cached compiled form for less."""
-    found = connections.read(stmt) if built_once else db.session.execute(stmt)
+    found = connections.read(stmt, params) if built_once else db.session.execute(stmt, params)
     people: dict[tuple[str, str], Person] = {}
     categories: dict[str, CategoryRef] = {}
     out = []
@@ -172,37 +172,60 @@ def rows(stmt: Select, *, built_once: bool = False) -> list[ThreadRow]:
     return out
 
 
-def page_of(where: list, order: tuple, place: Place, per_page: int, total: int) -> RowsPage:
-    """One page of the threads `where` picks, in `order` (all descending); the total is given.
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A thread list: its conditions and order (all descending), built once per process and
+    named by `key`, and the values of their bound parameters for this request."""
+
+    key: tuple
+    where: tuple
+    order: tuple
+    params: dict
+
+
+# The numbered pages' statements, built once per list, page and page size (bounded: lists
+# times NUMBERED_PAGES times the page sizes; deeper numbered pages are built per request).
+_NUMBERED: dict[tuple, Select] = {}
+
+
+def page_of(list_: ListOf, place: Place, per_page: int, total: int) -> RowsPage:
+    """One page of a list's threads; the total is given.
 
     A deferred join: the page's ids first, from the thread columns alone (an index-only scan
     of ix_threads_category_listing / ix_threads_latest, which hold every column the list
     filters and orders by), then the rows of those ids. Numbered pages step over the earlier
     index entries (about 0.3 µs each, at most NUMBERED_PAGES pages); past them, pages start
     from a row's key (keyset), which is as cheap on page 10,000 as on page 2."""
-    columns = [term.element for term in order]
+    columns = [term.element for term in list_.order]
     values = _decode(place.cursor, columns) if place.cursor else None
     if values is not None:
-        return _keyset_page(where, order, columns, values, place.newer, per_page, total)
+        return _keyset_page(list_, columns, values, place.newer, per_page, total)
     page = max(place.number, 1)
-    ids = select(Thread.id).where(*where).order_by(*order)
-    ids = ids.limit(sql_number(per_page))
-    if page > 1:
-        ids = ids.offset(sql_number((page - 1) * per_page))
-    found = _rows_of(ids, order)
+    key = (list_.key, page, per_page)
+    stmt = _NUMBERED.get(key)
+    if stmt is None:
+        ids = select(Thread.id).where(*list_.where).order_by(*list_.order)
+        ids = ids.limit(sql_number(per_page))
+        if page > 1:
+            ids = ids.offset(sql_number((page - 1) * per_page))
+        stmt = _rows_of(ids, list_.order)
+        if page <= NUMBERED_PAGES:
+            _NUMBERED[key] = stmt
+    found = rows(stmt, list_.params, built_once=page <= NUMBERED_PAGES)
     result = RowsPage(found, page, per_page, total)
     if page >= NUMBERED_PAGES and total > page * per_page and found:
         result.older = _encode(found[-1], columns)
     return result
 
 
-def _keyset_page(where, order, columns, values, newer: bool, per_page: int, total: int):
+def _keyset_page(list_: ListOf, columns, values, newer: bool, per_page: int, total: int):
+    where, order = list_.where, list_.order
     key, bound = tuple_(*columns), tuple_(*values)
     if newer:  # the rows just above the key, nearest first, shown in list order
         ids = select(Thread.id).where(*where, key > bound).order_by(*(c.asc() for c in columns))
     else:
         ids = select(Thread.id).where(*where, key < bound).order_by(*order)
-    found = _rows_of(ids.limit(sql_number(per_page + 1)), order)
+    found = rows(_rows_of(ids.limit(sql_number(per_page + 1)), order), list_.params)
     more = len(found) > per_page
     items = (found[1:] if more else found) if newer else found[:per_page]
     page = RowsPage(items, 1, per_page, total, keyset=True)
@@ -213,9 +236,9 @@ def _keyset_page(where, order, columns, values, newer: bool, per_page: int, tota
     return page
 
 
-def _rows_of(ids: Select, order: tuple) -> list[ThreadRow]:
+def _rows_of(ids: Select, order: tuple) -> Select:
     chosen = ids.subquery()
-    return rows(rows_select().join(chosen, chosen.c.id == Thread.id).order_by(*order))
+    return rows_select().join(chosen, chosen.c.id == Thread.id).order_by(*order)
 
 
 # A cursor is the row's key: its order columns as integers (booleans 0/1, times in

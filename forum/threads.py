@@ -106,10 +106,8 @@ def category_page(
 ) -> listing.RowsPage:
     """Public threads of a category by last activity (pinned first), paginated; the total comes
     from the category's kept counts, not a COUNT over its threads."""
-    where = [*_where(filter_), Thread.category_id == category.id]
     counts = [(category.thread_count, category.solved_count)]
-    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
-    return _list_page(where, CATEGORY_ORDER, page, per_page, counts, filter_)
+    return _list_page(filter_, CATEGORY_ORDER, {"category_id": category.id}, page, counts)
 
 
 @cache
@@ -133,8 +131,7 @@ def latest_page(
     if categories is None:
         categories = listing.categories()
     counts = [(c.thread_count, c.solved_count) for c in categories]
-    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
-    return _list_page(_where(filter_), LATEST_ORDER, page, per_page, counts, filter_)
+    return _list_page(filter_, LATEST_ORDER, {}, page, counts)
 
 
 UNANSWERED_LOOKAHEAD = 10  # no kept count: pages counted this far ahead (the last link grows)
@@ -144,19 +141,32 @@ def _paginate(stmt: Select, page: int, per_page: int) -> Pagination:
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
-def _list_page(where: list, order, page, per_page: int, counts, filter_) -> listing.RowsPage:
-    """A page of the threads `where` picks in `order`; totals: kept counts per category."""
+@cache
+def _list_where(filter_: ListFilter, in_category: bool) -> tuple:
+    """A list's conditions, built once (the category is a bound parameter)."""
+    where = _where(filter_)
+    if in_category:
+        where.append(Thread.category_id == bindparam("category_id", type_=Integer))
+    return tuple(where)
+
+
+def _list_page(filter_, order, params: dict, page, counts) -> listing.RowsPage:
+    """A page of a thread list; totals: kept counts per category."""
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    where = _list_where(filter_, "category_id" in params)
+    list_ = listing.ListOf((filter_, order is CATEGORY_ORDER), where, order, params)
     place = page if isinstance(page, listing.Place) else listing.Place(page)
     page = max(place.number, 1)
     threads, solved = sum(c[0] for c in counts), sum(c[1] for c in counts)
     if filter_ == ListFilter.UNANSWERED:
         look = per_page * (page + UNANSWERED_LOOKAHEAD)
-        bound = select(Thread.id).where(*where).limit(listing.sql_number(look))
-        total = db.session.scalar(select(func.count()).select_from(bound.subquery())) or 0
+        bound = select(Thread.id).where(*list_.where).limit(listing.sql_number(look))
+        count = select(func.count()).select_from(bound.subquery())
+        total = db.session.scalar(count, list_.params) or 0
     else:
         by_filter = {ListFilter.SOLVED: solved, ListFilter.UNSOLVED: threads - solved}
         total = by_filter.get(filter_, threads)
-    return listing.page_of(where, order, place, per_page, total)
+    return listing.page_of(list_, place, per_page, total)
 
 
 def all_categories() -> list[Category]:

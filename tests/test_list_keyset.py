@@ -88,3 +88,21 @@ def test_a_cursor_that_is_not_one_shows_the_first_page(long_list, cursor):
     response = long_list.get(f"/c/wallets?older={cursor}")
     assert response.status_code == 200
     assert _titles(response.get_data(as_text=True)) == ["07", "00"]
+
+
+def test_a_list_statement_built_once_still_shows_each_category_its_own_threads(
+    ctx, app, client, monkeypatch
+):
+    """Numbered pages reuse one statement per list and page (the category a bound parameter):
+    the second category's page, read after the first's, shows only its own threads."""
+    monkeypatch.setitem(app.config, "FORUM_PAGE_CACHE", False)
+    author = make_user("asker")
+    for slug in ("wallets", "exchanges"):
+        category = make_category(slug)
+        for n in range(3):
+            make_thread(author, category, title=f"About {slug} number {n}")
+    db.session.commit()
+    for slug, other in (("wallets", "exchanges"), ("exchanges", "wallets"), ("wallets", "x")):
+        page = client.get(f"/c/{slug}").get_data(as_text=True)
+        assert page.count(f"About {slug} number") == 3
+        assert f"About {other} number" not in page
