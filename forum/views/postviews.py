@@ -1,15 +1,18 @@
 """The thread page's posts made ready to show, in one pass in Python (design.md rule 13): per
-post, the strings its macro (threads/_post.html) used to compute — the escaped author link
-and badges, the times, the classes — and the viewer's buttons, so the macro only joins them.
-The HTML is the same as before (tests/test_page_html.py)."""
+post, its whole article (the escaped author link and badges, the times, the classes, the
+held notice, the body and the viewer's buttons), so the page only writes it out; a post's
+images (rare) come from their template macro. The HTML is the same as when a macro built each
+post (tests/test_page_html.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from flask import get_template_attribute
 from markupsafe import Markup, escape
 
+from .labels import held_reasons
 from .times import Clock
 
 
@@ -18,8 +21,8 @@ class PostView:
 
     __slots__ = (
         "accept", "body_html", "cls", "confirmed", "delete", "edit", "flag", "footer",
-        "has_outbound", "head", "held_at", "held_reason", "id", "is_accepted", "is_deleted",
-        "is_question", "mine", "pics", "restore", "vote", "vote_count", "voted",
+        "has_outbound", "head", "held_at", "held_reason", "html", "id", "is_accepted",
+        "is_deleted", "is_question", "mine", "pics", "restore", "vote", "vote_count", "voted",
     )  # fmt: skip
     id: int
     cls: str
@@ -43,6 +46,7 @@ class PostView:
     delete: bool
     flag: bool
     restore: bool
+    html: Markup  # the whole <article>
 
 
 def role_badges(_: Any) -> dict[str, Markup]:
@@ -74,6 +78,15 @@ class Painter:
         self.deleted = Markup(f'<span class="badge deleted">{tr["deleted"]}</span>')  # noqa: S704
         self.held = Markup(f'<span class="badge held">{tr["held"]}</span>')  # noqa: S704
         self.edited = Markup(_("edited %(when)s"))  # noqa: S704
+        held = _(
+            "Only you and the forum’s reviewers can see this post until a reviewer approves it,"
+            " because %(reasons)s."
+        )
+        self.held_notice = Markup(  # noqa: S704 - catalogue text; the reasons get escaped
+            f'<p class="held-notice" role="status">{held} '
+            + _("Staff never ask for your recovery phrase or key.")
+            + "</p>"
+        )
         self.footer = Footer(thread, rights, links, _, token)
         self.clock = Clock()  # the page's language, zone and now, looked up once
 
@@ -107,7 +120,21 @@ class Painter:
             + (" held" if p.held_at else "")
         )
         v.head = self._head(p, pid, accepted)
+        v.html = self._article(v)
         return v
+
+    def _article(self, v: PostView) -> Markup:
+        notice = self.held_notice % {"reasons": "; ".join(held_reasons(v.held_reason))}
+        pics = _post_images()(v.pics, self.rights.actor) if v.pics else ""
+        return Markup(  # noqa: S704 - head, notice, images and footer are Markup; the body
+            # is the sanitised HTML stored at write time (markup.render)
+            f'<article class="{v.cls}" id="p{v.id}" aria-labelledby="p{v.id}-by">\n'
+            f'  <header class="post-head">{v.head}</header>\n'
+            f"  {notice if v.held_at else ''}\n"
+            f'  <div class="body">{v.body_html}</div>\n'
+            f"  {pics}\n"
+            f"  {v.footer}\n</article>"
+        )
 
     def _head(self, p: Any, pid: int, accepted: bool) -> Markup:
         name = escape(p.username)
@@ -229,3 +256,8 @@ class Footer:
 
 
 POST_LINKS = ("vote", "accept", "confirm", "edit", "delete", "report", "restore")
+
+
+def _post_images() -> Any:
+    """The images macro (templates/_images.html), for the few posts with images."""
+    return get_template_attribute("_images.html", "post_images")
