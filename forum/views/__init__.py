@@ -196,9 +196,10 @@ LANG_COOKIE = "lang"
 
 
 def _translations():
-    if "forum_translations" not in g:
-        g.forum_translations = get_translations()
-    return g.forum_translations
+    translations = g.get("forum_translations")  # one look through the proxy, not two
+    if translations is None:
+        translations = g.forum_translations = get_translations()
+    return translations
 
 
 # Template strings without variables, translated and escaped: (language, text, autoescape) ->
@@ -223,10 +224,12 @@ def template_gettext(context: Any, string: str, **variables: Any) -> str:
 
 
 def page_language() -> str:
-    """The page's language code ("zh" or "en"), computed once per request."""
-    if "forum_language" not in g:
-        g.forum_language = get_locale().language
-    return g.forum_language
+    """The page's language code ("zh" or "en"), computed once per request (a page asks for it
+    dozens of times: one look through the `g` proxy each)."""
+    language = g.get("forum_language")
+    if language is None:
+        language = g.forum_language = get_locale().language
+    return language
 
 
 def select_locale() -> str:
