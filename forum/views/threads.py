@@ -32,6 +32,7 @@ from .lostwork import mark_posted
 from .media import sent_images
 from .postviews import Painter
 from .ratings import asker_context
+from .replyform import reply_form
 from .tickets import panel_context
 
 bp = Blueprint("threads", __name__)
@@ -110,7 +111,7 @@ def _show_context(thread, posts: reading.ThreadPosts, order: AnswerOrder) -> dic
         answer_views=[paint(p) for p in posts.answers.items],
         order=order,
         rights=can_do,
-        form=ReplyForm() if can_do.reply else None,
+        reply_form=reply_form(thread) if can_do.reply else None,
         **panel_context(thread),
         **asker_context(thread),
     )
