@@ -9,13 +9,13 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: setup lock run serve test test-fast lint format typecheck messages db demo chromium ocr clean flask user reindex
 
-# The lock file requirements.txt: exact versions (what the suite last passed with), each with
-# the hashes of its published files, so pip installs exactly those bytes or fails; then the
-# project itself without resolving again. A new or replaced upstream release cannot change it.
-$(STAMP): pyproject.toml requirements.txt
+# The lock file pylock.toml (PEP 751): exact versions (what the suite last passed with), each
+# file with its hash, so pip installs exactly those bytes or fails; then the project itself
+# without resolving again. A new or replaced upstream release cannot change a fresh checkout.
+$(STAMP): pyproject.toml pylock.toml
 	$(PY) -m venv $(VENV) || { apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet -r pylock.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.txt
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
-	  --no-annotate --generate-hashes --custom-compile-command "make lock" -o requirements.txt
+	  --no-annotate --format pylock.toml --custom-compile-command "make lock" -o pylock.toml
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)

@@ -101,29 +101,24 @@ THREAD_ID = bindparam("thread_id", type_=Integer)
 ACCEPTED_ID = bindparam("accepted_id", type_=Integer)
 
 
-def _voted(kind: Viewer):
+def _viewer_has(kind: Viewer, user_id, key, value):
+    """Whether the viewer has a row (a vote, a watch, a visit) whose `key` is `value`;
+    visitors have none."""
     if not kind.is_authenticated:
         return literal(False)
-    mine = select(Vote.post_id).where(Vote.user_id == kind.id, Vote.post_id == Post.id)
-    return mine.exists()
+    return select(key).where(user_id == kind.id, key == value).exists()
+
+
+def _voted(kind: Viewer):
+    return _viewer_has(kind, Vote.user_id, Vote.post_id, Post.id)
 
 
 def _watching(kind: Viewer):
-    if not kind.is_authenticated:
-        return literal(False)
-    mine = select(ThreadWatch.user_id).where(
-        ThreadWatch.user_id == kind.id, ThreadWatch.thread_id == THREAD_ID
-    )
-    return mine.exists()
+    return _viewer_has(kind, ThreadWatch.user_id, ThreadWatch.thread_id, THREAD_ID)
 
 
 def _visited(kind: Viewer):
-    if not kind.is_authenticated:
-        return literal(False)
-    mine = select(ThreadVisit.thread_id).where(
-        ThreadVisit.user_id == kind.id, ThreadVisit.thread_id == THREAD_ID
-    )
-    return mine.exists()
+    return _viewer_has(kind, ThreadVisit.user_id, ThreadVisit.thread_id, THREAD_ID)
 
 
 def _head(kind: Viewer) -> Select:

@@ -124,13 +124,15 @@ class Painter:
         return v
 
     def _article(self, v: PostView) -> Markup:
-        notice = self.held_notice % {"reasons": "; ".join(held_reasons(v.held_reason))}
+        notice = ""
+        if v.held_at:  # the reasons are looked up only for the few held posts
+            notice = self.held_notice % {"reasons": "; ".join(held_reasons(v.held_reason))}
         pics = _post_images()(v.pics, self.rights.actor) if v.pics else ""
         return Markup(  # noqa: S704 - head, notice, images and footer are Markup; the body
             # is the sanitised HTML stored at write time (markup.render)
             f'<article class="{v.cls}" id="p{v.id}" aria-labelledby="p{v.id}-by">\n'
             f'  <header class="post-head">{v.head}</header>\n'
-            f"  {notice if v.held_at else ''}\n"
+            f"  {notice}\n"
             f'  <div class="body">{v.body_html}</div>\n'
             f"  {pics}\n"
             f"  {v.footer}\n</article>"
