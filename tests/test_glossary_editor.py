@@ -220,8 +220,10 @@ def test_the_editor_shows_a_rebuild_under_way(app, staff):
 
 @pytest.fixture
 def second_host(second_host):
-    """conftest's second host, its glossary builds removed afterwards."""
+    """conftest's second host, its glossary builds removed afterwards: its poller stopped
+    first, or a poll still writing into a build directory would find it removed."""
     yield second_host
+    search_outbox.stop_poller(second_host)
     _reset(second_host)
 
 
