@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.utils import cached_property
 
-from .. import connections, guard, metrics, notifications, permissions, trust
+from .. import connections, guard, metrics, notifications, permissions
 from .. import emails as emails_domain
 from .. import threads as threads_domain
 from ..errors import DomainError
@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
         answers,
         auth,
         categories,
+        chrome,
         emails,
         glossary,
         main,
@@ -84,6 +85,12 @@ def register(app: Flask) -> None:
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
+    app.jinja_env.globals.update(
+        chrome_top=chrome.header_top,
+        chrome_search=chrome.header_search,
+        chrome_rest=chrome.header_rest,
+        chrome_footer=chrome.footer,
+    )
     login_manager.anonymous_user = permissions.Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -127,12 +134,10 @@ def register(app: Flask) -> None:
         can_roles=permissions.role_choices,
         notification_text=labels.notification_text,
         all_categories=threads_domain.all_categories,
-        unread_notifications=unread_notifications,
         is_watching=lambda thread: emails_domain.is_watching(current_user, thread),
         open_reports=lambda: open_flag_count(current_user),
         expected_wait=metrics.expected_wait,
         expected_staff_wait=metrics.expected_staff_wait,
-        held_posts=lambda: trust.held_count(current_user),
         trust_label=labels.trust_label,
         audit_label=labels.audit_label,
         audit_details=labels.audit_details,
