@@ -5,11 +5,16 @@ with the machine's load, unlike CPU time on a shared host. Needs `apt-get instal
         --instance bench/out/instance / /c/transactions /t/19
     .venv/bin/python bench/instructions.py ... --member /t/19
     .venv/bin/python bench/instructions.py ... --hello
+    .venv/bin/python bench/instructions.py ... --cached /t/19     # a page-cache hit
 
 The app runs in one process under Valgrind with instrumentation off; after a warm-up the
 instructions of --requests requests are counted (callgrind_control switches counting on and
 off around them). As bench/web.py's in-process table: the Flask test client, the page cache
-off, PostgreSQL's own work not included. Divide by --hello's figure for hellos.
+off (--cached: on, an anonymous visitor's hits), PostgreSQL's own work not included. Divide
+by --hello's figure for hellos. Two things would make the count move between identical runs,
+and are fixed: the content version's recheck (every 250 ms of wall time, and a request under
+Valgrind takes ~50 times longer: left out, as it is spread over hundreds of requests in real
+use) and Python's hash seed (dict and set layouts: --hash-seed, 0 by default).
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ def child(args, flags: Path) -> None:
         client = hello.app.test_client()
     else:
         app = create_app()
-        app.config["FORUM_PAGE_CACHE"] = False
+        app.config["FORUM_PAGE_CACHE"] = args.cached
+        app.config["FORUM_PAGE_CACHE_RECHECK_MS"] = 3_600_000
         client = app.test_client()
         if args.member:
             web._login(client, web.member_name(args.database_url))
@@ -66,12 +72,13 @@ def count(args, path: str) -> int:
     """One process under Valgrind per path: its instructions while counting was on."""
     with tempfile.TemporaryDirectory() as tmp:
         flags, out = Path(tmp), Path(tmp) / "callgrind.out"
-        options = [a for a in ("--hello", "--member") if getattr(args, a[2:])]
+        options = [a for a in ("--hello", "--member", "--cached") if getattr(args, a[2:])]
         cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
                f"--callgrind-out-file={out}", sys.executable, __file__, path, *options,
                "--database-url", args.database_url, "--instance", str(args.instance),
                "--requests", str(args.requests), "--child", tmp]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**os.environ, "PYTHONHASHSEED": str(args.hash_seed)}
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         try:
             _wait_for(flags / "ready")
             subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], capture_output=True)
@@ -94,13 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", default=["/"])
     parser.add_argument("--hello", action="store_true", help="the hello-world ceiling instead")
     parser.add_argument("--member", action="store_true", help="logged in as a member")
+    parser.add_argument("--cached", action="store_true", help="page-cache hits (anonymous)")
     parser.add_argument("--requests", type=int, default=10, help="counted requests per path")
+    parser.add_argument("--hash-seed", type=int, default=0, help="PYTHONHASHSEED of the app")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args, args.child)
         return 0
+    if args.cached and args.member:
+        parser.error("members' pages are never cached")
     who = "hello" if args.hello else ("member" if args.member else "anonymous")
+    who += ", cached" if args.cached else ""
     for path in ["/"] if args.hello else args.paths:
         print(f"{path} [{who}]: {count(args, path):,} instructions a request", flush=True)
     return 0
