@@ -86,3 +86,15 @@ def test_the_search_box_shows_the_words_escaped(ctx, app, client):
     head = _part(HEADER, page)
     assert 'value="&#34;&gt;&lt;b&gt;转账"' in head
     assert 'value=""' in _part(HEADER, client.get("/latest"))
+
+
+def test_while_templates_reload_the_header_follows_the_template(ctx, app, client):
+    app.extensions.pop("forum_stencils", None)
+    app.jinja_env.auto_reload = True  # what `flask --debug run` sets
+    try:
+        assert "Log in" in _part(HEADER, client.get("/"))
+        assert not app.extensions.get("forum_stencils")  # rendered afresh, nothing kept
+    finally:
+        app.jinja_env.auto_reload = False
+    client.get("/")
+    assert app.extensions["forum_stencils"]  # kept again

@@ -38,7 +38,10 @@ class Stencil:
 
 def kept(key: Hashable, render: Callable[[], str]) -> Stencil:
     """The stencil for `key` in this app, rendered on first use. Keys are made of a piece's
-    name, the language, the kind of visitor and the script root: a bounded set."""
+    name, the language, the kind of visitor and the script root: a bounded set. While
+    templates reload (`flask --debug run`), rendered afresh each time."""
+    if current_app.jinja_env.auto_reload:
+        return Stencil(render())
     store = current_app.extensions.setdefault("forum_stencils", {})
     stencil = store.get(key)
     if stencil is None:
