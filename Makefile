@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml pylock.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# After changing dependencies in pyproject.toml: resolve again, pin and hash (uv, in the venv).
+# After changing dependencies in pyproject.toml: resolve again into uv.lock (the lock, for
+# every platform and Python version), then export pylock.toml from it for pip (uv, in the venv).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
-	  --no-annotate --format pylock.toml --custom-compile-command "make lock" -o pylock.toml
+	$(BIN)/uv lock --quiet
+	$(BIN)/uv export --frozen --quiet --format pylock.toml --extra dev --no-emit-project \
+	  -o pylock.toml
 
 # Compiled catalogues are build output (.gitignore); they follow the .po sources.
 forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(STAMP)
